@@ -1,0 +1,49 @@
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.display import DISPLAY_COOKIE, DISPLAY_MODES
+from portal.health import run_checks
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database, search engine and task queue are usable; 503 otherwise."""
+    checks = run_checks()
+    failing = [check.name for check in checks if not check.ok]
+    body = {
+        "status": "ok" if not failing else "unavailable",
+        "failing": failing,
+        "checks": {check.name: check.as_dict() for check in checks},
+    }
+    return JsonResponse(body, status=503 if failing else 200)
+
+
+@require_POST
+def display_mode(request):
+    """Remember the reader's display mode (standard or large text) in a cookie."""
+    mode = request.POST.get("mode", "standard")
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if mode in DISPLAY_MODES and mode != "standard":
+        response.set_cookie(
+            DISPLAY_COOKIE, mode, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        )
+    else:
+        response.delete_cookie(DISPLAY_COOKIE, samesite="Lax")
+    return response
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,75 @@
+"""The public site answers in Chinese at / and in English at /en/."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def html_lang(response) -> str:
+    return re.search(r'<html lang="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_home_in_chinese_at_root(client, demo_site):
+    """The home page is served in Chinese at / with the right lang attribute."""
+    response = client.get("/")
+    assert response.status_code == 200
+    assert html_lang(response) == "zh-Hans"
+    assert "法律服务门户" in response.content.decode()
+    assert "跳到主要内容" in response.content.decode()
+
+
+def test_home_in_english_at_en(client, demo_site):
+    """The English home page is at /en/ and its interface is English."""
+    response = client.get("/en/")
+    assert response.status_code == 200
+    assert html_lang(response) == "en"
+    body = response.content.decode()
+    assert "Public Legal Services Portal" in body
+    assert "Skip to main content" in body
+
+
+def test_language_switcher_links_to_the_translation(client, demo_site):
+    """Each page links to the same page in the other language."""
+    zh = client.get("/").content.decode()
+    en = client.get("/en/").content.decode()
+    assert 'href="/en/" lang="en"' in zh
+    assert 'href="/" lang="zh-hans"' in en
+
+
+def test_large_text_mode_is_remembered_without_javascript(client, demo_site):
+    """Choosing large text sets a cookie and every later page carries the mode."""
+    response = client.post("/display/", {"mode": "large", "next": "/en/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
+    assert 'class="display-large"' in client.get("/").content.decode()
+    client.post("/display/", {"mode": "standard", "next": "/"})
+    assert 'class="display-standard"' in client.get("/").content.decode()
+
+
+def test_display_mode_refuses_foreign_redirects(client, demo_site):
+    """The display switch never sends the reader to another site."""
+    response = client.post(
+        "/display/", {"mode": "large", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+
+
+def test_unknown_page_is_a_helpful_404_in_the_readers_language(client, demo_site):
+    """A missing page answers 404 with a way home, in Chinese or English."""
+    zh = client.get("/no-such-page/")
+    assert zh.status_code == 404
+    assert "页面不存在" in zh.content.decode()
+    en = client.get("/en/no-such-page/")
+    assert en.status_code == 404
+    assert "Page not found" in en.content.decode()
+
+
+def test_static_stylesheet_is_served(client, demo_site):
+    """Our own stylesheet is served by the portal itself, not a CDN."""
+    body = client.get("/").content.decode()
+    assert "/static/css/portal.css" in body
+    assert not re.search(r'(src|href)="(https?:)?//', body)
+    response = client.get("/static/css/portal.css")
+    assert response.status_code == 200
