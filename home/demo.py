@@ -27,7 +27,10 @@ def seed(stdout) -> HomePage:
     site = Site.objects.filter(is_default_site=True).first()
     home = HomePage.objects.filter(locale=zh).first()
     if home is None:
-        root = Page.get_first_root_node()
+        # A flushed database (transactional tests) has lost Wagtail's root page too.
+        root = Page.get_first_root_node() or Page.add_root(
+            instance=Page(title="Root", slug="root", locale=zh)
+        )
         home = root.add_child(instance=HomePage(locale=zh, slug="portal", **HOME_ZH))
         home.save_revision().publish()
         stdout.write("Created the Chinese home page.")

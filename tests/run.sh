@@ -7,9 +7,6 @@ cd "$(dirname "$0")/.."
 
 export SERVICES_DIR=${SERVICES_DIR:-$PWD/.cache/services}
 export DJANGO_SETTINGS_MODULE=portal.settings.test
-# Playwright's sync API runs an event loop in the test thread; the tests still use the
-# ORM synchronously around it.
-export DJANGO_ALLOW_ASYNC_UNSAFE=true
 PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider "$@")
 
 stop_services() {
@@ -19,6 +16,7 @@ stop_services() {
 trap stop_services EXIT INT TERM
 
 portal/bin/require chromium chromium "Chromium (browser tests)" || exit 1
+portal/bin/require package fonts-noto-cjk "Chinese fonts (readable browser screenshots)" || exit 1
 
 mkdir -p "$SERVICES_DIR"
 bash tests/services/postgres.sh start || { echo "PostgreSQL did not start" >&2; exit 1; }
