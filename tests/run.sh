@@ -21,7 +21,7 @@ portal/bin/require package fonts-noto-cjk "Chinese fonts (readable browser scree
 mkdir -p "$SERVICES_DIR"
 bash tests/services/postgres.sh start || { echo "PostgreSQL did not start" >&2; exit 1; }
 bash tests/services/elasticsearch.sh start || { echo "Elasticsearch did not start" >&2; exit 1; }
-echo "Using $(cat "$SERVICES_DIR/postgres.version") and Elasticsearch $(cat "$SERVICES_DIR/elasticsearch.version")"
+echo "Using PostgreSQL $(cat "$SERVICES_DIR/postgres.version") and Elasticsearch $(cat "$SERVICES_DIR/elasticsearch.version")"
 
 status=0
 echo "=== Round 1 of 2: embedded defaults (SQLite, database search engine, database queue)"

@@ -71,3 +71,11 @@ def test_healthz_names_an_unreachable_task_queue(client):
 def test_healthz_is_not_cached(client):
     """Monitors always get a fresh answer."""
     assert "no-cache" in client.get("/healthz")["Cache-Control"]
+
+
+def test_healthz_reports_the_configured_database(client, settings):
+    """The database check names PostgreSQL when DATABASE_URL points there."""
+    body = client.get("/healthz").json()
+    engine = settings.DATABASES["default"]["ENGINE"]
+    expected = "postgresql" if "postgresql" in engine else "sqlite"
+    assert body["checks"]["database"]["backend"] == expected
