@@ -9,6 +9,8 @@ from portal import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Staff sign-in (password, then a code); outside STAFF_URL_PREFIXES on purpose.
+    path("account/", include("portal.security.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
