@@ -67,7 +67,7 @@ def test_seed_demo_units_form_a_tree():
 
 
 def test_admin_sign_in_page_answers(client):
-    """The Wagtail admin is mounted at /admin/ and sends anonymous users to the staff sign-in."""
+    """Anonymous visitors to /admin/ are sent to the two-step staff sign-in."""
     seed()
     response = client.get("/admin/")
     assert response.status_code == 302

@@ -72,7 +72,6 @@ class BackupCodeDevice(ThrottlingMixin, Device):
         match.used_at = timezone.now()
         match.save(update_fields=["used_at"])
         self.throttle_reset(commit=False)
-        self.set_last_used_timestamp(commit=False)
         self.save()
         return True
 
