@@ -18,9 +18,9 @@ def start_clocks(request) -> None:
     request.session[LAST_SEEN_AT] = now
 
 
-def remember_session(request) -> None:
+def remember_session(request, user=None) -> None:
     """Record the current session key against the user (after each key rotation)."""
-    user = getattr(request, "user", None)
+    user = user or getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return
     if request.session.session_key is None:

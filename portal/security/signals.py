@@ -24,7 +24,7 @@ def on_password_sign_in(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
     start_clocks(request)
-    remember_session(request)
+    remember_session(request, user)
     audit.record(request, "sign_in.password", user=user)
 
 
