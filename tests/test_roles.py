@@ -89,8 +89,6 @@ def test_demo_auditor_can_sign_in_with_the_printed_secret(client):
     key = b32decode(secret + "=" * (-len(secret) % 8))
     totp = TOTP(key)
     totp.time = time.time()
-    client.post(
-        "/account/sign-in/", {"username": "demo-auditor", "password": password}
-    )
+    client.post("/account/sign-in/", {"username": "demo-auditor", "password": password})
     client.post("/account/verify/", {"otp_token": f"{totp.token():06d}"})
     assert client.get("/admin/").status_code == 200
