@@ -36,7 +36,9 @@ def normalise_id_number(value: str) -> str:
 
 
 def id_check_char(first_17: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first_17, ID_WEIGHTS))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first_17, ID_WEIGHTS, strict=True)
+    )
     return ID_CHECK_CHARS[total % 11]
 
 
