@@ -1,0 +1,57 @@
+"""A person signs in through a real browser: password, code, admin; CSP holds."""
+
+import time
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.security.roles import sync_roles
+
+from .conftest import STAFF_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def current_code(device) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():06d}"
+
+
+def test_enrol_then_sign_in_with_a_code(
+    live_server, phone_page, screenshot, django_user_model
+):
+    """First sign-in shows a QR code; its code opens the admin, with no CSP errors."""
+    user = django_user_model.objects.create_user(
+        "browser-handler", password=STAFF_PASSWORD
+    )
+    sync_roles(apps)  # a transactional test may start after a flush
+    user.groups.add(Group.objects.get(name="Handler"))
+    violations = []
+    phone_page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    phone_page.goto(f"{live_server.url}/admin/")
+    assert "/account/sign-in/" in phone_page.url
+    phone_page.fill("input[name=username]", "browser-handler")
+    phone_page.fill("input[name=password]", STAFF_PASSWORD)
+    phone_page.click(".security-panel button[type=submit]")
+    phone_page.wait_for_url("**/account/enrol/")
+    assert phone_page.locator(".security-qr svg").count() == 1
+    screenshot(phone_page, "enrol")
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    phone_page.fill("input[name=otp_token]", current_code(device))
+    phone_page.click(".security-panel button[type=submit]")
+    assert phone_page.locator(".security-codes li").count() == 10
+    screenshot(phone_page, "backup-codes")
+    phone_page.click(".security-panel a.button")
+    phone_page.wait_for_url("**/admin/")
+    assert violations == []
