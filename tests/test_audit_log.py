@@ -141,3 +141,37 @@ def test_csv_export_is_itself_audited(auditor_client):
     rows = list(csv.reader(io.StringIO(body)))
     assert any("petition.viewed" in row for row in rows)
     assert AuditEntry.objects.filter(action="audit.exported").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_do_not_fork_the_chain():
+    """Writers in parallel threads still leave one unbroken chain."""
+    import threading
+
+    from django.db import connections
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        # Shared-cache in-memory SQLite reports "table is locked" instead of
+        # waiting; the file database (WAL, IMMEDIATE, busy_timeout) and
+        # PostgreSQL wait for the lock, which is what this test is about.
+        pytest.skip("needs a file or server database")
+
+    errors = []
+
+    def write(worker):
+        try:
+            for number in range(8):
+                audit.record(None, "test.concurrent", worker=worker, number=number)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert AuditEntry.objects.filter(action="test.concurrent").count() == 32
+    assert audit.verify_chain() is None
