@@ -13,6 +13,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
 from . import audit
+from .admin_views import SecondFactorsView, is_security_administrator
 from .models import AuditEntry
 from .roles import AUDITOR
 
@@ -122,6 +123,11 @@ def register_audit_urls():
             AuditLogView.as_view(results_only=True),
             name="security_audit_log_results",
         ),
+        path(
+            "two-factor/",
+            SecondFactorsView.as_view(),
+            name="security_second_factors",
+        ),
     ]
 
 
@@ -135,3 +141,29 @@ def register_audit_menu_item():
     return AuditorMenuItem(
         _("Audit log"), reverse("security_audit_log"), icon_name="list-ul", order=900
     )
+
+
+class SecurityAdministratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_security_administrator(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_second_factors_menu_item():
+    return SecurityAdministratorMenuItem(
+        _("Two-factor sign-in"),
+        reverse("security_second_factors"),
+        icon_name="key",
+        order=910,
+    )
+
+
+@hooks.register("register_account_menu_item")
+def register_backup_codes_account_item(request):
+    return {
+        "url": reverse("security_backup_codes"),
+        "label": _("New backup codes"),
+        "help_text": _(
+            "Replace your backup codes, for example when you have used most of them."
+        ),
+    }
