@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -54,4 +55,47 @@ def test_enrol_then_sign_in_with_a_code(
     screenshot(phone_page, "backup-codes")
     phone_page.click(".security-panel a.button")
     phone_page.wait_for_url("**/admin/")
+    assert violations == []
+
+
+def test_admin_works_under_its_scoped_policy(
+    live_server, browser, staff_client_for, django_user_model
+):
+    """The admin dashboard and page editor load without CSP violations."""
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code="zh-hans")
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root")
+    )
+    page_to_edit = root.add_child(instance=Page(title="CSP check", slug="csp-check"))
+    user = django_user_model.objects.create_superuser("csp-admin", password="x")
+    client = staff_client_for(user)
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context = browser.new_context()
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session_key,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.goto(f"{live_server.url}/admin/")
+    assert page.locator("main").count() >= 1
+    page.goto(f"{live_server.url}/admin/pages/{page_to_edit.pk}/edit/")
+    page.wait_for_load_state("networkidle")
+    assert "/admin/pages/" in page.url
+    context.close()
     assert violations == []

@@ -165,6 +165,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # password reset (which would sign in without a code) are never reachable.
 WAGTAILADMIN_LOGIN_URL = "security_sign_in"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# The admin would ask releases.wagtail.org for news: nothing leaves from staff pages.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "txt"]
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
