@@ -120,3 +120,13 @@ def test_production_refuses_a_missing_or_development_key(key):
     assert result.returncode != 0
     last_line = result.stderr.strip().splitlines()[-1]
     assert "FIELD_ENCRYPTION_KEY" in last_line
+
+
+def test_template_filters_mask_identifiers():
+    """Templates mask identifiers with one filter each."""
+    from django.template import Context, Template
+
+    rendered = Template(
+        "{% load personal_data %}{{ id|mask_id_number }} {{ phone|mask_phone }}"
+    ).render(Context({"id": "110101199003071234", "phone": "13812345678"}))
+    assert rendered == "110***********1234 138****5678"
