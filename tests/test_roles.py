@@ -1,12 +1,16 @@
 """Staff roles exist as Wagtail groups; no seeded role holds two admin powers."""
 
 import io
+import re
+import time
+from base64 import b32decode
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import translation
+from django_otp.oath import TOTP
 
 from portal.security.demo import demo_username
 from portal.security.roles import ROLE_LABELS, powers_of
@@ -74,18 +78,11 @@ def test_seed_demo_creates_one_user_per_role_and_prints_secrets_once():
 
 def test_demo_auditor_can_sign_in_with_the_printed_secret(client):
     """The printed password and secret are enough to reach the admin."""
-    import re
-    import time
-
-    from django_otp.oath import TOTP
-
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     line = next(x for x in out.getvalue().splitlines() if "'demo-auditor'" in x)
     password = re.search(r"password: (\S+)", line)[1]
     secret = re.search(r"TOTP secret: (\S+)", line)[1]
-    from base64 import b32decode
-
     key = b32decode(secret + "=" * (-len(secret) % 8))
     totp = TOTP(key)
     totp.time = time.time()

@@ -43,3 +43,12 @@ def test_admin_relaxations_stay_under_admin(otp_client):
     assert "no-store" in response["Cache-Control"]
     public = otp_client.get("/account/sign-in/")
     assert "unsafe-inline" not in public["Content-Security-Policy"]
+
+
+def test_refusals_carry_the_headers_too(client):
+    """Even the redirect away from a staff URL has CSP, Permissions-Policy, no-store."""
+    response = client.get("/admin/pages/")
+    assert response.status_code == 302
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "no-store" in response["Cache-Control"]

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so that redirects and refusals from the middleware below carry them too.
+    "portal.security.middleware.SecurityHeadersMiddleware",
+    "portal.security.middleware.ScopedCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,8 +77,6 @@ MIDDLEWARE = [
     # The one gate for staff URLs (see STAFF_URL_PREFIXES) and staff session clocks.
     "portal.security.middleware.StaffAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "portal.security.middleware.ScopedCSPMiddleware",
-    "portal.security.middleware.SecurityHeadersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a lock-out into our sign-in page with a message.
     "axes.middleware.AxesMiddleware",
