@@ -93,12 +93,23 @@ def _permission(apps, dotted: str):
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
-def sync_roles(apps) -> None:
+def sync_roles(
+    apps,
+    role_permissions=None,
+    page_permissions=None,
+    collection_permissions=None,
+) -> None:
     """Create the groups and grant their permissions; safe to run again.
 
-    Takes an `apps` registry so the data migration can call it with historical
-    models; `seed_demo` passes django.apps.apps.
+    Takes an `apps` registry so a data migration can call it with historical
+    models and its own frozen copy of the tables (a later change to the tables
+    here must not change what an old migration does); `seed_demo` passes
+    django.apps.apps and the current tables. When the tables change, add a
+    migration that calls this with the new ones.
     """
+    role_permissions = role_permissions or ROLE_PERMISSIONS
+    page_permissions = page_permissions or ROLE_PAGE_PERMISSIONS
+    collection_permissions = collection_permissions or ROLE_COLLECTION_PERMISSIONS
     Group = apps.get_model("auth", "Group")
     Page = apps.get_model("wagtailcore", "Page")
     Collection = apps.get_model("wagtailcore", "Collection")
@@ -108,18 +119,18 @@ def sync_roles(apps) -> None:
     )
     root_page = Page.objects.filter(depth=1).first()
     root_collection = Collection.objects.filter(depth=1).first()
-    for name, permissions in ROLE_PERMISSIONS.items():
+    for name, permissions in role_permissions.items():
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.add(*(_permission(apps, p) for p in permissions))
         if root_page is not None:
-            for codename in ROLE_PAGE_PERMISSIONS.get(name, []):
+            for codename in page_permissions.get(name, []):
                 GroupPagePermission.objects.get_or_create(
                     group=group,
                     page=root_page,
                     permission=_permission(apps, f"wagtailcore.{codename}"),
                 )
         if root_collection is not None:
-            for dotted in ROLE_COLLECTION_PERMISSIONS.get(name, []):
+            for dotted in collection_permissions.get(name, []):
                 GroupCollectionPermission.objects.get_or_create(
                     group=group,
                     collection=root_collection,

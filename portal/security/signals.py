@@ -89,6 +89,19 @@ def on_role_change(sender, instance, action, pk_set, reverse, **kwargs):
     )
 
 
+@receiver(m2m_changed, sender=Group.permissions.through)
+def on_role_permissions_change(sender, instance, action, pk_set, reverse, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"} or reverse:
+        return
+    audit.record(
+        None,
+        "role.permissions_changed",
+        obj=instance,
+        change=action.removeprefix("post_"),
+        permissions=sorted(pk_set or ()),
+    )
+
+
 @receiver(post_delete, sender=TOTPDevice)
 @receiver(post_delete, sender=BackupCodeDevice)
 def on_device_removed(sender, instance, **kwargs):

@@ -3,6 +3,37 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
+ACCESS_ADMIN = "wagtailadmin.access_admin"
+CONTENT = [
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+]
+# Frozen copy of the role tables as of this migration (see roles.sync_roles).
+ROLE_PERMISSIONS = {
+    "Editor": [ACCESS_ADMIN],
+    "Moderator": [ACCESS_ADMIN],
+    "Reception": [ACCESS_ADMIN],
+    "Handler": [ACCESS_ADMIN],
+    "Unit head": [ACCESS_ADMIN],
+    "Supervisor": [ACCESS_ADMIN],
+    "Security administrator": [
+        ACCESS_ADMIN,
+        "security.manage_second_factors",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+    ],
+    "Auditor": [ACCESS_ADMIN, "security.view_auditentry"],
+}
+PAGE_PERMISSIONS = {
+    "Editor": ["add_page", "change_page"],
+    "Moderator": ["add_page", "change_page", "publish_page"],
+}
+COLLECTION_PERMISSIONS = {"Editor": CONTENT, "Moderator": CONTENT}
+
 
 def create_roles(apps, schema_editor):
     # Permissions are normally created after all migrations; roles need them now.
@@ -13,7 +44,7 @@ def create_roles(apps, schema_editor):
 
     from portal.security.roles import sync_roles
 
-    sync_roles(apps)
+    sync_roles(apps, ROLE_PERMISSIONS, PAGE_PERMISSIONS, COLLECTION_PERMISSIONS)
 
 
 def create_chain_head(apps, schema_editor):
