@@ -175,3 +175,15 @@ def test_concurrent_writers_do_not_fork_the_chain():
     assert errors == []
     assert AuditEntry.objects.filter(action="test.concurrent").count() == 32
     assert audit.verify_chain() is None
+
+
+def test_deleting_a_user_keeps_their_entries(django_user_model, rf):
+    """Entries outlive the account they name, and the chain still verifies."""
+    user = django_user_model.objects.create_user("leaver", password="x")
+    request = rf.get("/")
+    request.user = user
+    entry = audit.record(request, "petition.viewed")
+    user.delete()
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert entry.actor_username == "leaver"
+    assert audit.verify_chain() is None
