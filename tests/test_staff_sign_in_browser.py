@@ -22,6 +22,20 @@ def current_code(device) -> str:
     return f"{totp.token():06d}"
 
 
+def csp_violations(page) -> list[str]:
+    """Collect the browser's Content-Security-Policy complaints for this page."""
+    found = []
+    page.on(
+        "console",
+        lambda message: (
+            found.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return found
+
+
 def test_enrol_then_sign_in_with_a_code(
     live_server, phone_page, screenshot, django_user_model
 ):
@@ -31,15 +45,7 @@ def test_enrol_then_sign_in_with_a_code(
     )
     sync_roles(apps)  # a transactional test may start after a flush
     user.groups.add(Group.objects.get(name="Handler"))
-    violations = []
-    phone_page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    violations = csp_violations(phone_page)
     phone_page.goto(f"{live_server.url}/admin/")
     assert "/account/sign-in/" in phone_page.url
     phone_page.fill("input[name=username]", "browser-handler")
@@ -85,15 +91,7 @@ def test_admin_works_under_its_scoped_policy(
         ]
     )
     page = context.new_page()
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    violations = csp_violations(page)
     page.goto(f"{live_server.url}/admin/")
     page.wait_for_load_state("networkidle")
     assert page.locator("main").count() >= 1

@@ -14,21 +14,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit
 from .models import BackupCodeDevice
-from .roles import SECURITY_ADMINISTRATOR
+from .roles import SECURITY_ADMINISTRATOR, holds_role
 
 MANAGE_PERMISSION = "security.manage_second_factors"
 
 
 def is_security_administrator(user) -> bool:
-    """Only the Security administrator role: not a superuser on its own, which
-    keeps security administration apart from system administration.
-    """
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.groups.filter(name=SECURITY_ADMINISTRATOR).exists()
-        and user.has_perm(MANAGE_PERMISSION)
-    )
+    return holds_role(user, SECURITY_ADMINISTRATOR, MANAGE_PERMISSION)
 
 
 class SecondFactorsView(TemplateView):

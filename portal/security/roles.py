@@ -82,6 +82,18 @@ POWERS = {
 }
 
 
+def holds_role(user, role: str, permission: str) -> bool:
+    """Member of the role *and* holding its permission; a superuser's blanket
+    permissions alone are not enough, which keeps the three powers apart.
+    """
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.groups.filter(name=role).exists()
+        and user.has_perm(permission)
+    )
+
+
 def powers_of(permission_names) -> set[str]:
     names = set(permission_names)
     return {power for power, members in POWERS.items() if names & members}

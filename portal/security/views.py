@@ -35,6 +35,18 @@ DEFAULT_NEXT = "/admin/"
 FEW_BACKUP_CODES = 3
 
 
+def sign_in_step(*sensitive_fields):
+    """The decorators every step of the sign-in flow shares."""
+
+    def decorate(view):
+        view = require_http_methods(["GET", "POST"])(view)
+        view = never_cache(view)
+        view = csrf_protect(view)
+        return sensitive_post_parameters(*sensitive_fields)(view)
+
+    return decorate
+
+
 def _safe_next(request, candidate: str | None) -> str:
     if candidate and url_has_allowed_host_and_scheme(
         candidate, {request.get_host()}, request.is_secure()
@@ -75,10 +87,7 @@ def _render_sign_in(request, form, status=200):
     )
 
 
-@sensitive_post_parameters("password")
-@csrf_protect
-@never_cache
-@require_http_methods(["GET", "POST"])
+@sign_in_step("password")
 def sign_in(request):
     """Step one: the password. The session key changes when it succeeds."""
     user = request.user
@@ -120,10 +129,7 @@ def _finish_second_factor(request, device, method: str):
     return request.session.pop(NEXT_URL, DEFAULT_NEXT)
 
 
-@sensitive_post_parameters("otp_token")
-@csrf_protect
-@never_cache
-@require_http_methods(["GET", "POST"])
+@sign_in_step("otp_token")
 def verify(request):
     """Step two: a code from the authenticator app or a backup code."""
     user = request.user
@@ -166,10 +172,7 @@ def verify(request):
     return render(request, "security/verify.html", {"form": form})
 
 
-@sensitive_post_parameters("otp_token")
-@csrf_protect
-@never_cache
-@require_http_methods(["GET", "POST"])
+@sign_in_step("otp_token")
 def enrol(request):
     """First sign-in: scan the QR code, confirm with a first code, get backup codes."""
     user = request.user
@@ -185,11 +188,7 @@ def enrol(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             audit.record(request, "device.enrolled", obj=device, kind="totp")
-            backup, _created = BackupCodeDevice.objects.get_or_create(
-                user=user, defaults={"name": "backup codes", "confirmed": True}
-            )
-            codes = backup.replace_codes()
-            audit.record(request, "backup_codes.generated", obj=backup)
+            codes = _new_backup_codes(request, "backup_codes.generated")
             target = _finish_second_factor(request, device, "totp")
             return _render_codes(request, codes, target)
         audit.record(
@@ -208,6 +207,15 @@ def enrol(request):
     )
 
 
+def _new_backup_codes(request, action: str) -> list[str]:
+    backup, _created = BackupCodeDevice.objects.get_or_create(
+        user=request.user, defaults={"name": "backup codes", "confirmed": True}
+    )
+    codes = backup.replace_codes()
+    audit.record(request, action, obj=backup)
+    return codes
+
+
 def _render_codes(request, codes, continue_url):
     response = render(
         request,
@@ -218,10 +226,7 @@ def _render_codes(request, codes, continue_url):
     return response
 
 
-@sensitive_post_parameters("password", "otp_token")
-@csrf_protect
-@never_cache
-@require_http_methods(["GET", "POST"])
+@sign_in_step("password", "otp_token")
 def regenerate_backup_codes(request):
     """New backup codes replace the old ones, after the password and a fresh code."""
     user = request.user
@@ -238,11 +243,7 @@ def regenerate_backup_codes(request):
             else CodeCheck(None, False, "wrong", failure_message("wrong"))
         )
         if password_ok and result.ok:
-            backup, _created = BackupCodeDevice.objects.get_or_create(
-                user=user, defaults={"name": "backup codes", "confirmed": True}
-            )
-            codes = backup.replace_codes()
-            audit.record(request, "backup_codes.regenerated", obj=backup)
+            codes = _new_backup_codes(request, "backup_codes.regenerated")
             return _render_codes(request, codes, DEFAULT_NEXT)
         audit.record(
             request,

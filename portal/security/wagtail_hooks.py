@@ -15,19 +15,11 @@ from wagtail.admin.views.reports import ReportView
 from . import audit
 from .admin_views import SecondFactorsView, is_security_administrator
 from .models import AuditEntry
-from .roles import AUDITOR
+from .roles import AUDITOR, holds_role
 
 
 def is_auditor(user) -> bool:
-    """Only members of the Auditor role read the log: not even a superuser may,
-    which keeps audit apart from system administration.
-    """
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.groups.filter(name=AUDITOR).exists()
-        and user.has_perm("security.view_auditentry")
-    )
+    return holds_role(user, AUDITOR, "security.view_auditentry")
 
 
 def action_choices():
