@@ -187,3 +187,9 @@ def test_deleting_a_user_keeps_their_entries(django_user_model, rf):
     entry = AuditEntry.objects.get(pk=entry.pk)
     assert entry.actor_username == "leaver"
     assert audit.verify_chain() is None
+
+
+def test_list_shows_utc_times(auditor_client):
+    """The list states times in UTC, as the log stores them."""
+    audit.record(None, "petition.viewed", username="alice")
+    assert " UTC" in auditor_client.get("/admin/audit/").content.decode()

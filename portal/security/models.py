@@ -1,6 +1,7 @@
 """Backup codes (hashed), the append-only audit log, and the staff session register."""
 
 import secrets
+from datetime import UTC
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -163,6 +164,10 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit entries cannot be deleted")
+
+    @property
+    def created_at_utc(self) -> str:
+        return self.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 class AuditChainHead(models.Model):

@@ -71,6 +71,8 @@ def end_sessions_of_deactivated_user(sender, instance, **kwargs):
 def on_role_change(sender, instance, action, pk_set, reverse, **kwargs):
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
+    if action != "post_clear" and not pk_set:
+        return  # nothing was actually added or removed
     if reverse:  # group.user_set.add(user)
         users = [str(pk) for pk in pk_set or ()]
         groups = [instance.name]
@@ -92,6 +94,8 @@ def on_role_change(sender, instance, action, pk_set, reverse, **kwargs):
 @receiver(m2m_changed, sender=Group.permissions.through)
 def on_role_permissions_change(sender, instance, action, pk_set, reverse, **kwargs):
     if action not in {"post_add", "post_remove", "post_clear"} or reverse:
+        return
+    if action != "post_clear" and not pk_set:
         return
     audit.record(
         None,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.reports import ReportView
 
 from . import audit
@@ -51,7 +51,7 @@ class AuditLogView(ReportView):
     index_results_url_name = "security_audit_log_results"
     results_template_name = "wagtailadmin/reports/base_report_results.html"
     columns = [
-        DateColumn("created_at", label=_("When")),
+        Column("created_at_utc", label=_("When (UTC)")),
         Column("actor_username", label=_("User")),
         Column("action", label=_("Action")),
         Column("object_type", label=_("Object type")),
