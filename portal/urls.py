@@ -17,6 +17,9 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    # Staff sign-in (password, then a code) in both languages: /account/ and
+    # /en/account/; outside STAFF_URL_PREFIXES on purpose.
+    path("account/", include("portal.security.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -65,3 +65,54 @@ def screenshot(request):
         return path
 
     return take
+
+
+STAFF_PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture
+def staff_client_for(db):
+    """Factory: a test client for `user` whose session passed password and code.
+
+    Later tests of staff pages use it, e.g. `staff_client_for(handler).get(url)`.
+    """
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def make(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=user, name="authenticator", confirmed=True, tolerance=0
+            )
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return make
+
+
+@pytest.fixture
+def otp_client(staff_client_for, django_user_model):
+    """A superuser's client, signed in with password and a verified code."""
+    user = django_user_model.objects.create_superuser(
+        "otp-admin", "otp-admin@example.invalid", STAFF_PASSWORD
+    )
+    client = staff_client_for(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def password_only_client(client, django_user_model):
+    """A superuser's client that passed the password step only (no code yet)."""
+    user = django_user_model.objects.create_superuser(
+        "half-signed-in", "half@example.invalid", STAFF_PASSWORD
+    )
+    client.force_login(user)
+    client.user = user
+    return client

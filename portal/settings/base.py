@@ -1,5 +1,6 @@
 """Settings shared by every environment; what differs comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "home",
     "petitions",
     "search",
+    "portal.security",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -48,6 +50,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_tasks_rq",
     "django_rq",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,14 +64,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so that redirects and refusals from the middleware below carry them too.
+    "portal.security.middleware.SecurityHeadersMiddleware",
+    "portal.security.middleware.ScopedCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The one gate for staff URLs (see STAFF_URL_PREFIXES) and staff session clocks.
+    "portal.security.middleware.StaffAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a lock-out into our sign-in page with a message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -151,18 +164,87 @@ globals().update(email_settings(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
+# Staff sign in through our two-step view; Wagtail's own password-only login and its
+# password reset (which would sign in without a code) are never reachable.
+WAGTAILADMIN_LOGIN_URL = "security_sign_in"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# The admin would ask releases.wagtail.org for news: nothing leaves from staff pages.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "txt"]
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 
-LOGIN_URL = "wagtailadmin_login"
+LOGIN_URL = "security_sign_in"
+LOGOUT_REDIRECT_URL = "security_sign_in"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# Staff security (portal.security). Every path under these prefixes, with or without
+# a language prefix, needs a password and a verified second factor; later staff
+# pages, APIs, exports and attachment downloads must live under one of them.
+STAFF_URL_PREFIXES = ["/admin/", "/api/v1/staff/", "/staff/"]
+# Staff paths answered with JSON 401/403 instead of a redirect to sign-in.
+STAFF_API_PREFIXES = ["/api/v1/staff/"]
+STAFF_SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+STAFF_SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+SESSION_COOKIE_AGE = int(STAFF_SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+BACKUP_CODE_COUNT = 10
+
+# django-otp: only the current 30-second step (tolerance 0 on each device), clock
+# drift learned on success, wrong codes throttled with a doubling delay.
+OTP_TOTP_ISSUER = "Legal Portal"
+OTP_TOTP_SYNC = True
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# django-axes: lock a username+IP pair after 10 failures within 15 minutes.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "portal.security.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "portal.security.audit.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Personal data at rest (portal.security.crypto). Production refuses this default.
+DEV_FIELD_ENCRYPTION_KEY = "dev-only-field-encryption-key-do-not-use-in-production"
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", DEV_FIELD_ENCRYPTION_KEY)
+
+# Content-Security-Policy (django-csp 4): no inline script or style on our pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Wagtail admin's editors need inline styles and scripts; granted under /admin/ only.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
 
 # Periodic jobs the scheduler process enqueues: task path -> interval in seconds.
 PERIODIC_TASKS = {

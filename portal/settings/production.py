@@ -21,3 +21,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# Staff sessions: the __Host- prefix pins the cookie to this host, HTTPS and path /.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+FIELD_ENCRYPTION_KEY = env_required("FIELD_ENCRYPTION_KEY")
+if FIELD_ENCRYPTION_KEY == DEV_FIELD_ENCRYPTION_KEY or len(FIELD_ENCRYPTION_KEY) < 32:  # noqa: F405
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEY must be a random string of at least 32 characters, "
+        "not the development default"
+    )

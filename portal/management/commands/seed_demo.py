@@ -6,6 +6,7 @@ from django.db import transaction
 
 from home import demo as home_demo
 from petitions import demo as petitions_demo
+from portal.security import demo as security_demo
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             home_demo.seed(self.stdout)
             petitions_demo.seed(self.stdout)
             self.seed_admin()
+            security_demo.seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
 
     def seed_admin(self):
