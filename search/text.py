@@ -1,0 +1,125 @@
+"""Chinese text for search: one normalisation and one segmentation, used alike when
+indexing and when querying, so that both engines see the same words.
+
+- Normalisation folds full-width to half-width (NFKC), traditional to simplified
+  (OpenCC), and case; control characters become spaces.
+- Segmentation is jieba (rjieba) with our dictionary of legal terms
+  (``legal_terms.txt``). Indexed text keeps each word and every dictionary word
+  inside it (失信被执行人 also gives 失信, 执行, 被执行人 …); a query is cut into
+  whole words, so it meets the text however either side was split.
+- A guard keeps pathological input cheap: text is cut to a maximum length and long
+  runs of one character are shortened before segmentation.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import opencc
+import rjieba
+
+DICTIONARY = Path(__file__).with_name("legal_terms.txt")
+MAX_INDEX_CHARS = 100_000
+MAX_QUERY_CHARS = 200
+MAX_RUN = 8
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]")
+LONG_RUN = re.compile(rf"(.)\1{{{MAX_RUN},}}", re.DOTALL)
+# A token worth indexing has at least one letter, digit or ideograph.
+WORDLIKE = re.compile(r"\w", re.UNICODE)
+
+
+@cache
+def _segmenter() -> rjieba.Jieba:
+    jieba = rjieba.Jieba()
+    for line in DICTIONARY.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        word, _, frequency = line.partition(" ")
+        jieba.add_word(word, int(frequency) if frequency.strip() else None, None)
+    return jieba
+
+
+@cache
+def _to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str, limit: int = MAX_INDEX_CHARS) -> str:
+    """Fold width, script and case; drop control characters; bound the length."""
+    text = (text or "")[:limit]
+    text = unicodedata.normalize("NFKC", text)
+    text = CONTROL.sub(" ", text)
+    text = LONG_RUN.sub(lambda match: match.group(1) * MAX_RUN, text)
+    return _to_simplified().convert(text).casefold()
+
+
+def words(text: str, limit: int = MAX_INDEX_CHARS) -> list[str]:
+    """The whole words of ``text`` (jieba's precise mode), as a query uses them."""
+    cut = _segmenter().cut(normalize(text, limit), True)
+    return [word.strip() for word in cut if WORDLIKE.search(word)]
+
+
+def tokens(text: str, limit: int = MAX_INDEX_CHARS) -> list[str]:
+    """Index tokens: each word, then every dictionary word inside it."""
+    jieba = _segmenter()
+    result = []
+    for word in words(text, limit):
+        result.append(word)
+        size = len(word)
+        for length in range(size - 1, 1, -1):
+            for start in range(size - length + 1):
+                part = word[start : start + length]
+                if jieba.has_word(part):
+                    result.append(part)
+    return result
+
+
+def segment(text: str, limit: int = MAX_INDEX_CHARS) -> str:
+    """The words of ``text`` joined by spaces, for a whitespace-analysed field."""
+    return " ".join(tokens(text, limit))
+
+
+@dataclass
+class ParsedQuery:
+    """What a person typed, understood: words, exact phrases and exclusions."""
+
+    text: str
+    words: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.words or self.phrases)
+
+
+QUERY_PART = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    """Split a query into words, "exact phrases" and -exclusions, forgivingly.
+
+    An unbalanced quote runs to the end; a lone minus is ignored; search-engine
+    syntax is plain text. Nothing here raises, whatever was typed.
+    """
+    text = normalize(raw, MAX_QUERY_CHARS).strip()
+    query = ParsedQuery(text=text)
+    for match in QUERY_PART.finditer(text):
+        minus_phrase, phrase, minus_word, word = match.groups()
+        if phrase is not None:
+            phrase = " ".join(phrase.split())
+            if not WORDLIKE.search(phrase):
+                continue
+            if minus_phrase:
+                query.excluded.extend(words(phrase, MAX_QUERY_CHARS))
+            else:
+                query.phrases.append(phrase)
+            continue
+        if minus_word and not word.startswith("-"):
+            query.excluded.extend(words(word, MAX_QUERY_CHARS))
+        else:
+            query.words.extend(words(word, MAX_QUERY_CHARS))
+    return query

@@ -1,0 +1,62 @@
+"""Chinese segmentation and query parsing behave as a reader expects."""
+
+import time
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from search.text import normalize, parse_query, segment, tokens
+
+
+def test_legal_terms_stay_whole_and_keep_their_parts():
+    """失信被执行人 is one word, and 被执行人 inside it is findable too."""
+    words = tokens("申请人要求将其列为失信被执行人")
+    assert "失信被执行人" in words
+    assert "被执行人" in words
+
+
+def test_query_and_text_meet_on_the_same_words():
+    """A query for 执行款 拖欠 shares its words with text that says 拖欠执行款."""
+    text_words = set(tokens("被执行人长期拖欠执行款，至今未履行。"))
+    query = parse_query("执行款 拖欠")
+    assert set(query.words) <= text_words
+
+
+def test_traditional_and_full_width_text_match_simplified_queries():
+    """執行款 (traditional) and ＡＢＣ１２３ (full width) fold to what people search."""
+    assert normalize("執行款") == "执行款"
+    assert normalize("ＡＢＣ１２３") == "abc123"
+    assert set(tokens("訴源治理")) >= {"诉源治理"}
+
+
+def test_phrases_and_exclusions_are_understood():
+    """Quotes make a phrase, a leading minus excludes a word."""
+    query = parse_query('"财产 处置" 拍卖 -车辆')
+    assert query.phrases == ["财产 处置"]
+    assert "拍卖" in query.words
+    assert query.excluded == ["车辆"]
+
+
+def test_odd_queries_are_forgiven():
+    """Unbalanced quotes, lone minus and engine syntax give words, not errors."""
+    assert parse_query('"执行款').phrases == ["执行款"]
+    assert parse_query("-").is_empty
+    query = parse_query("title:(执行 OR 信访)^2 AND *")
+    assert "信访" in query.words
+    assert parse_query("\x00\x01\x02").is_empty
+
+
+def test_a_megabyte_of_one_character_costs_under_a_second():
+    """Pathological input is bounded before the segmenter sees it."""
+    started = time.perf_counter()
+    segment("执" * 1_000_000)
+    parse_query("执" * 1_000_000)
+    assert time.perf_counter() - started < 1.0
+
+
+@given(st.text(max_size=300))
+def test_any_text_segments_and_parses(text):
+    """Segmentation and parsing accept any string and give only non-blank words."""
+    assert all(word.strip() for word in tokens(text))
+    query = parse_query(text)
+    assert all(word.strip() for word in query.words + query.excluded)
