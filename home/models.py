@@ -17,6 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -30,10 +31,11 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Locale, Orderable, Page, TranslatableMixin
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from home.blocks import PROSE_FEATURES, GuideBodyBlock
+from home.navigation import page_ancestors
 from home.validators import validate_phone
 
 # Snippets: shared facts ------------------------------------------------------------
@@ -220,49 +222,43 @@ class Audience(models.TextChoices):
     BUSINESSES = "businesses", _("Employers and businesses")
 
 
-def active_locale():
-    try:
-        return Locale.get_active()
-    except Locale.DoesNotExist:
-        return Locale.get_default()
-
-
-def localized_pages(pages):
+def localized_pages(pages, locale_id, model=Page):
     """The reader-language versions of `pages`, in the same order, in one query.
 
     Editors may point an English page at a Chinese guide (a copied translation keeps
     its links); the reader should still land on the English guide when one is live.
-    Pages with no live translation are kept as they are.
+    Pages with no live translation are kept as they are. `model` says which class
+    to fetch, so templates get its fields without one query per page type.
     """
     pages = [page for page in pages if page is not None and page.live]
-    locale = active_locale()
-    missing = [page.translation_key for page in pages if page.locale_id != locale.pk]
+    missing = [page.translation_key for page in pages if page.locale_id != locale_id]
     if not missing:
         return pages
     found = {
         page.translation_key: page
-        for page in Page.objects.filter(translation_key__in=missing, locale=locale)
-        .live()
-        .specific()
+        for page in model.objects.filter(
+            translation_key__in=missing, locale_id=locale_id
+        ).live()
     }
     return [found.get(page.translation_key, page) for page in pages]
 
 
-def localized_snippets(snippets):
-    """Like localized_pages, for topics and regions (one query)."""
+def localized_snippets(snippets, locale_id):
+    """Like localized_pages, for topics, regions, offices and contacts."""
     snippets = [snippet for snippet in snippets if snippet is not None]
-    if not snippets:
-        return []
-    locale = active_locale()
-    missing = {s.translation_key for s in snippets if s.locale_id != locale.pk}
+    missing = {s.translation_key for s in snippets if s.locale_id != locale_id}
     if not missing:
         return snippets
     model = type(snippets[0])
     found = {
         s.translation_key: s
-        for s in model.objects.filter(translation_key__in=missing, locale=locale)
+        for s in model.objects.filter(translation_key__in=missing, locale_id=locale_id)
     }
     return [found.get(s.translation_key, s) for s in snippets]
+
+
+def localized_snippet(snippet, locale_id):
+    return localized_snippets([snippet], locale_id)[0] if snippet else None
 
 
 class ClassifiedPage(Page):
@@ -308,7 +304,7 @@ class ClassifiedPage(Page):
 
     @cached_property
     def reader_topics(self):
-        return localized_snippets(list(self.topics.all()))
+        return localized_snippets(list(self.topics.all()), self.locale_id)
 
     def structured_data(self, request) -> dict:
         return {
@@ -366,7 +362,6 @@ class SectionIndexPage(Page):
             self.child_model.objects.child_of(self)
             .live()
             .select_related("region")
-            .prefetch_related("topics")
             .order_by(*self.ordering)
         )
 
@@ -400,7 +395,7 @@ class SectionIndexPage(Page):
             items_page = paginator.page(paginator.num_pages)
         query = request.GET.copy()
         query.pop("page", None)
-        locale = active_locale()
+        locale = self.locale_id
         context.update(
             items=items_page,
             chosen=chosen,
@@ -460,11 +455,17 @@ class LegalGuidePage(ClassifiedPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["related_guides"] = localized_pages(
-            [link.guide for link in self.related_guides.select_related("guide")]
+            [link.guide for link in self.related_guides.select_related("guide")],
+            self.locale_id,
+            LegalGuidePage,
         )
-        context["related_channels"] = localized_pages(
-            [link.channel for link in self.related_channels.select_related("channel")]
+        channels = localized_pages(
+            [link.channel for link in self.related_channels.select_related("channel")],
+            self.locale_id,
+            ServiceChannelPage,
         )
+        prefetch_related_objects(channels, "phones")
+        context["related_channels"] = channels
         return context
 
     def structured_data(self, request) -> dict:
@@ -560,7 +561,9 @@ class CaseStudyPage(ClassifiedPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["related_guides"] = localized_pages(
-            [link.guide for link in self.related_guides.select_related("guide")]
+            [link.guide for link in self.related_guides.select_related("guide")],
+            self.locale_id,
+            LegalGuidePage,
         )
         return context
 
@@ -608,7 +611,9 @@ class QuestionAnswerPage(Page):
     def grouped_questions(self):
         """[(topic or None, [question, ...]), ...] in the order editors set."""
         questions = list(self.questions.select_related("topic"))
-        topics = localized_snippets([q.topic for q in questions if q.topic])
+        topics = localized_snippets(
+            [q.topic for q in questions if q.topic], self.locale_id
+        )
         by_key = {topic.translation_key: topic for topic in topics}
         groups = {}
         for question in questions:
@@ -745,7 +750,7 @@ class ChannelDirectoryPage(SectionIndexPage):
         verbose_name = _("channel directory")
 
     def get_items(self):
-        return super().get_items().select_related("office", "contact")
+        return super().get_items().prefetch_related("phones")
 
     def filter_items(self, items, params):
         items, chosen = super().filter_items(items, params)
@@ -865,25 +870,31 @@ class ServiceChannelPage(ClassifiedPage):
         guides = LegalGuidePage.objects.live().filter(
             related_channels__channel__translation_key=self.translation_key
         )
-        context["related_guides"] = localized_pages(list(guides.distinct()[:6]))
-        context["office"] = (
-            localized_snippets([self.office])[0] if self.office else None
+        context["related_guides"] = localized_pages(
+            list(guides.distinct()[:6]), self.locale_id, LegalGuidePage
         )
-        context["directory"] = self.get_parent()
-        context["contact"] = (
-            localized_snippets([self.contact])[0] if self.contact else None
-        )
+        context["office"] = localized_snippet(self.office, self.locale_id)
+        context["directory"] = page_ancestors(request, self)[-1]
+        context["contact"] = localized_snippet(self.contact, self.locale_id)
         return context
+
+    @cached_property
+    def phone_list(self):
+        return list(self.phones.all())
+
+    @cached_property
+    def hours_list(self):
+        return list(self.hours.all())
 
     def structured_data(self, request) -> dict:
         channel = {"@type": "ServiceChannel", "name": self.title}
-        phones = list(self.phones.all())
+        phones = self.phone_list
         if phones:
             channel["servicePhone"] = {
                 "@type": "ContactPoint",
                 "telephone": phones[0].number,
                 "availableLanguage": self.languages,
-                "hoursAvailable": [h.structured_data() for h in self.hours.all()],
+                "hoursAvailable": [h.structured_data() for h in self.hours_list],
             }
         if self.online_url:
             channel["serviceUrl"] = self.online_url
@@ -1053,14 +1064,17 @@ class HomePage(Page):
         if not featured:
             featured = list(
                 LegalGuidePage.objects.live()
-                .filter(locale=self.locale)
+                .filter(locale_id=self.locale_id)
                 .order_by("-first_published_at")[:4]
             )
-        context["featured_guides"] = localized_pages(featured)
-        context["topics"] = Topic.objects.filter(locale=self.locale)
+        context["featured_guides"] = localized_pages(
+            featured, self.locale_id, LegalGuidePage
+        )
+        context["topics"] = Topic.objects.filter(locale_id=self.locale_id)
+        # Plain pages are enough for links; specific_class needs no query.
         sections = {
-            type(page): page
-            for page in self.get_children().live().specific().order_by("path")
+            page.specific_class: page
+            for page in self.get_children().live().order_by("path")
         }
         context["directory"] = sections.get(ChannelDirectoryPage)
         context["guide_index"] = sections.get(LegalGuideIndexPage)

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, to_locale
 from wagtail.models import Page, Site
 
-from home.models import SiteNotice
+from home.navigation import cached_site_notice, page_ancestors, page_translations
 
 register = template.Library()
 
@@ -42,12 +42,7 @@ def page_head(context):
     page = context.get("page")
     if not isinstance(page, Page):
         return {}
-    translations = (
-        page.get_translations(inclusive=True)
-        .live()
-        .select_related("locale")
-        .order_by("locale__language_code")
-    )
+    translations = page_translations(request, page)
     alternates = [
         {
             "lang": bcp47(other.locale.language_code),
@@ -77,8 +72,8 @@ def breadcrumbs(context):
     page = context.get("page")
     if not isinstance(page, Page) or page.depth <= 2:
         return {"crumbs": []}
-    crumbs = list(page.get_ancestors().filter(depth__gt=1))
-    return {"crumbs": crumbs, "page": page, "request": context["request"]}
+    request = context["request"]
+    return {"crumbs": page_ancestors(request, page), "page": page, "request": request}
 
 
 @register.inclusion_tag("home/includes/site_notice.html", takes_context=True)
@@ -91,7 +86,7 @@ def site_notice(context):
     site = Site.find_for_request(request)
     if site is None:
         return {}
-    notice = SiteNotice.for_site(site)
+    notice = cached_site_notice(site)
     return {"text": notice.text_for(get_language()), "level": notice.level}
 
 

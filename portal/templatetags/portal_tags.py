@@ -4,6 +4,8 @@ from django.urls import translate_url
 from django.utils.translation import get_language, to_locale
 from wagtail.models import Locale, Page, Site
 
+from home.navigation import page_home, page_translations
+
 register = template.Library()
 
 
@@ -38,10 +40,14 @@ def language_switcher(context):
             continue
         url, same_content = None, True
         if page is not None:
-            translation = (
-                page.get_translations().filter(locale__language_code=code).live()
+            target = next(
+                (
+                    other
+                    for other in page_translations(request, page)
+                    if other.locale.language_code == code
+                ),
+                None,
             )
-            target = translation.first()
             if target is None:
                 same_content = False
                 target = localized_home(request, code)
@@ -57,8 +63,13 @@ def language_switcher(context):
 @register.inclusion_tag("portal/main_menu.html", takes_context=True)
 def main_menu(context):
     request = context["request"]
-    home = localized_home(request, get_language()) or localized_home(
-        request, settings.LANGUAGE_CODE
+    page = context.get("page") if isinstance(context.get("page"), Page) else None
+    # On a page, its own language's home is among its ancestors (no extra query).
+    home = page_home(request, page) if page is not None else None
+    home = (
+        home
+        or localized_home(request, get_language())
+        or localized_home(request, settings.LANGUAGE_CODE)
     )
     items = home.get_children().live().in_menu() if home is not None else []
     current = context.get("page")
