@@ -732,7 +732,7 @@ class ChannelKind(models.TextChoices):
     DIRECT_LINE = "direct", _("Direct line")
     ONLINE = "online", _("Online desk")
     WECHAT = "wechat", _("WeChat account")
-    OFFICE = "office", _("Office")
+    OFFICE = "office", _("Walk-in office")
     MOBILE = "mobile", _("Mobile service point")
 
 

@@ -19,6 +19,16 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 
 
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Rendered pages cached by one test must not leak into the next."""
+    from django.core.cache import caches
+
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+    yield
+
+
 @pytest.fixture
 def demo_site(db):
     """The demo home pages (zh-Hans and English), units and categories."""
