@@ -24,6 +24,18 @@ def localized_home(request, language_code: str):
     return home if home is not None and home.live else None
 
 
+def translation_in(request, page, code: str):
+    """The live version of `page` in language `code`, or None."""
+    return next(
+        (
+            other
+            for other in page_translations(request, page)
+            if other.locale.language_code == code
+        ),
+        None,
+    )
+
+
 @register.inclusion_tag("portal/language_switcher.html", takes_context=True)
 def language_switcher(context):
     """One link per language: the translated page if it exists, else that home page.
@@ -40,18 +52,13 @@ def language_switcher(context):
             continue
         url, same_content = None, True
         if page is not None:
-            target = next(
-                (
-                    other
-                    for other in page_translations(request, page)
-                    if other.locale.language_code == code
-                ),
-                None,
-            )
+            target = translation_in(request, page, code)
             if target is None:
                 same_content = False
-                target = localized_home(request, code)
-            url = target.url if target is not None else None
+                home = page_home(request, page)
+                target = translation_in(request, home, code) if home else None
+                target = target or localized_home(request, code)
+            url = target.get_url(request) if target is not None else None
         if url is None:
             url = translate_url(request.get_full_path(), code)
         links.append(
