@@ -302,6 +302,32 @@ class ClassifiedPage(Page):
     def description(self) -> str:
         return self.search_description or self.summary
 
+    # Foreign keys the page template shows; fetched together in one query.
+    shown_relations = ("region",)
+
+    def load_shown_relations(self, request) -> None:
+        """Fetch the foreign keys the template shows in one query, not one each.
+
+        Skipped in preview, where the page holds unsaved choices the database
+        does not know yet.
+        """
+        ids = {field: getattr(self, f"{field}_id") for field in self.shown_relations}
+        if getattr(request, "is_preview", False) or not any(ids.values()):
+            return
+        fresh = (
+            type(self)
+            .objects.select_related(*self.shown_relations)
+            .filter(pk=self.pk)
+            .first()
+        )
+        for field, pk in ids.items():
+            if fresh is not None and pk and getattr(fresh, f"{field}_id") == pk:
+                setattr(self, field, getattr(fresh, field))
+
+    def get_context(self, request, *args, **kwargs):
+        self.load_shown_relations(request)
+        return super().get_context(request, *args, **kwargs)
+
     @cached_property
     def reader_topics(self):
         return localized_snippets(list(self.topics.all()), self.locale_id)
@@ -840,6 +866,7 @@ class ServiceChannelPage(ClassifiedPage):
         MultiFieldPanel(ClassifiedPage.classification_panels, heading=_("Filters")),
     ]
     search_fields = ClassifiedPage.search_fields + [index.SearchField("handles")]
+    shown_relations = ("region", "office", "contact")
 
     parent_page_types = ["home.ChannelDirectoryPage"]
     subpage_types = []
