@@ -12,6 +12,7 @@ from wagtail.models import (
     GroupPagePermission,
     Workflow,
     WorkflowPage,
+    WorkflowTask,
 )
 
 EDITOR_GROUP = "Editor"
@@ -69,7 +70,9 @@ def ensure_editorial_setup(section_pages) -> Workflow:
         workflow = Workflow.objects.create(name=WORKFLOW_NAME, active=True)
         task = GroupApprovalTask.objects.create(name=WORKFLOW_NAME)
         task.groups.set([moderators])
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+        # WorkflowTask.objects, not workflow.workflow_tasks: the latter is a cluster
+        # relation that only reaches the database when the workflow is saved.
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     for page in section_pages:
         WorkflowPage.objects.update_or_create(
             page=page, defaults={"workflow": workflow}
