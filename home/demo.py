@@ -239,7 +239,13 @@ class Seeder:
             page = self.child(self.home, slug)
             if page is None:
                 page = self.home.add_child(
-                    instance=model(locale=self.zh, slug=slug, title=title, intro=intro)
+                    instance=model(
+                        locale=self.zh,
+                        slug=slug,
+                        title=title,
+                        intro=intro,
+                        show_in_menus=True,
+                    )
                 )
                 self.publish(page)
             english = self.translate(page, {"title": title_en, "intro": intro_en})

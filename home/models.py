@@ -232,15 +232,22 @@ def localized_pages(pages, locale_id, model=Page):
     """
     pages = [page for page in pages if page is not None and page.live]
     missing = [page.translation_key for page in pages if page.locale_id != locale_id]
-    if not missing:
-        return pages
-    found = {
-        page.translation_key: page
-        for page in model.objects.filter(
-            translation_key__in=missing, locale_id=locale_id
-        ).live()
-    }
-    return [found.get(page.translation_key, page) for page in pages]
+    if missing:
+        found = {
+            page.translation_key: page
+            for page in model.objects.filter(
+                translation_key__in=missing, locale_id=locale_id
+            ).live()
+        }
+        pages = [found.get(page.translation_key, page) for page in pages]
+    # Two versions of one page (a guide and its translation) appear once.
+    seen = set()
+    unique = []
+    for page in pages:
+        if page.translation_key not in seen:
+            seen.add(page.translation_key)
+            unique.append(page)
+    return unique
 
 
 def localized_snippets(snippets, locale_id):
