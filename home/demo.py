@@ -24,6 +24,7 @@ from home.models import (
     HomePageFeaturedGuide,
     LegalGuideIndexPage,
     LegalGuidePage,
+    NavigationSettings,
     NewsIndexPage,
     NewsPage,
     Office,
@@ -345,8 +346,25 @@ class Seeder:
                 page.save_revision().publish()
             if "en" in data:
                 self.guides[data["slug"]][1] = self.translate(
-                    page, data["en"], english_data=data
+                    page,
+                    data["en"],
+                    english_data=data,
+                    after=lambda copy, data=data: self.english_guide(copy, data),
                 )
+
+    def english_guide(self, page, data):
+        """Point the English guide at English channels and guides where they exist
+        (readers would be sent there anyway; this saves the lookup)."""
+        page.related_channels = [
+            GuideRelatedChannel(
+                channel=self.channels[slug][1] or self.channels[slug][0]
+            )
+            for slug in data["channels"]
+        ]
+        page.related_guides = [
+            GuideRelatedGuide(guide=self.guides[slug][1] or self.guides[slug][0])
+            for slug in data.get("related", [])
+        ]
 
     def seed_cases(self):
         index, index_en = self.sections["cases"]
@@ -445,6 +463,32 @@ class Seeder:
             ]
             self.home_en.save_revision().publish()
 
+    def seed_navigation(self):
+        """Menu: the five sections; footer: Q&A, channels and the national site."""
+        site = Site.objects.get(is_default_site=True)
+        navigation = NavigationSettings.for_site(site)
+        if navigation.main_menu or navigation.footer_links:
+            return
+        order = ["guides", "cases", "questions", "channels", "news"]
+        navigation.main_menu = [("page", self.sections[slug][0]) for slug in order]
+        navigation.footer_links = [
+            ("page", self.sections["questions"][0]),
+            ("page", self.sections["channels"][0]),
+            (
+                "link",
+                {
+                    "title": "中国法律服务网 12348.gov.cn",
+                    "url": "https://www.12348.gov.cn/",
+                },
+            ),
+        ]
+        navigation.footer_text = "本网站为演示站点，地名、人名和本地电话均为虚构。"
+        navigation.footer_text_en = (
+            "This is a demonstration site: places, people and local numbers are "
+            "fictional."
+        )
+        navigation.save()
+
     def run(self) -> HomePage:
         self.seed_home()
         self.seed_snippets()
@@ -455,6 +499,7 @@ class Seeder:
         self.seed_questions()
         self.seed_news()
         self.seed_featured()
+        self.seed_navigation()
         ensure_editorial_setup(
             [page for pair in self.sections.values() for page in pair]
         )

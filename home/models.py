@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import blocks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -207,6 +208,56 @@ class SiteNotice(BaseSiteSetting):
         if language_code == "en" and self.message_en:
             return self.message_en
         return self.message
+
+
+class FooterLinkBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Link text"))
+    url = blocks.URLBlock(label=_("Address"))
+
+    class Meta:
+        icon = "link"
+        label = _("Link to another site")
+
+
+@register_setting(icon="list-ul")
+class NavigationSettings(BaseSiteSetting):
+    """The main menu and the footer, edited in one place for the whole site.
+
+    Editors choose pages once (in any language); each reader sees the version in
+    their own language when it exists. An empty menu falls back to the home
+    page's sections marked "show in menus".
+    """
+
+    main_menu = StreamField(
+        [("page", blocks.PageChooserBlock(label=_("Page")))],
+        blank=True,
+        verbose_name=_("main menu"),
+    )
+    footer_links = StreamField(
+        [
+            ("page", blocks.PageChooserBlock(label=_("Page"))),
+            ("link", FooterLinkBlock()),
+        ],
+        blank=True,
+        verbose_name=_("footer links"),
+    )
+    footer_text = models.TextField(_("footer text (Chinese)"), blank=True)
+    footer_text_en = models.TextField(_("footer text (English)"), blank=True)
+
+    panels = [
+        FieldPanel("main_menu"),
+        FieldPanel("footer_links"),
+        FieldPanel("footer_text"),
+        FieldPanel("footer_text_en"),
+    ]
+
+    class Meta:
+        verbose_name = _("navigation")
+
+    def footer_text_for(self, language_code: str) -> str:
+        if language_code == "en" and self.footer_text_en:
+            return self.footer_text_en
+        return self.footer_text
 
 
 # Helpers shared by pages -----------------------------------------------------------
@@ -901,8 +952,11 @@ class ServiceChannelPage(ClassifiedPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Guides in the reader's language that send readers here (to this channel
+        # or to its other-language version).
         guides = LegalGuidePage.objects.live().filter(
-            related_channels__channel__translation_key=self.translation_key
+            locale_id=self.locale_id,
+            related_channels__channel__translation_key=self.translation_key,
         )
         context["related_guides"] = localized_pages(
             list(guides.distinct()[:6]), self.locale_id, LegalGuidePage

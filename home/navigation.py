@@ -6,6 +6,7 @@ Keeping one answer per request keeps every page type within its query budget.
 """
 
 from django.core.cache import cache
+from django.db.models import Q
 from wagtail.models import Page
 
 
@@ -68,3 +69,71 @@ def forget_site_notice(sender, instance, **kwargs):
 
 def is_page(value) -> bool:
     return isinstance(value, Page)
+
+
+def site_navigation(request, site, language_code: str) -> dict:
+    """Menu and footer links for a site in one language, as plain dicts.
+
+    Two queries when uncached: the setting, then every chosen page together with
+    its translation in the reader's language. The answer is cached until anything
+    is published (the page cache's generation token).
+    """
+    from home.cache import current_generation, page_cache
+    from home.models import NavigationSettings
+
+    cache = page_cache()
+    key = f"navigation:{current_generation()}:{site.pk}:{language_code}"
+    navigation = cache.get(key)
+    if navigation is not None:
+        return navigation
+    settings = NavigationSettings.for_site(site)
+    streams = {
+        "menu": list(settings.main_menu.raw_data),
+        "footer": list(settings.footer_links.raw_data),
+    }
+    chosen = [
+        item["value"]
+        for stream in streams.values()
+        for item in stream
+        if item["type"] == "page" and item["value"]
+    ]
+    pages = Page.objects.live().filter(
+        Q(pk__in=chosen)
+        | Q(
+            translation_key__in=Page.objects.filter(pk__in=chosen).values(
+                "translation_key"
+            ),
+            locale__language_code=language_code,
+        )
+    )
+    by_pk, in_language = {}, {}
+    for page in pages.select_related("locale"):
+        by_pk[page.pk] = page
+        if page.locale.language_code == language_code:
+            in_language[page.translation_key] = page
+
+    def links(stream):
+        result = []
+        for item in stream:
+            if item["type"] == "page":
+                page = by_pk.get(item["value"])
+                if page is None:
+                    continue
+                page = in_language.get(page.translation_key, page)
+                result.append(
+                    {"title": page.title, "url": page.get_url(request), "pk": page.pk}
+                )
+            elif item["type"] == "link":
+                value = item["value"]
+                result.append(
+                    {"title": value["title"], "url": value["url"], "pk": None}
+                )
+        return result
+
+    navigation = {
+        "menu": links(streams["menu"]),
+        "footer": links(streams["footer"]),
+        "footer_text": settings.footer_text_for(language_code),
+    }
+    cache.set(key, navigation, 3600)
+    return navigation

@@ -5,7 +5,14 @@ from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from home.cache import invalidate_pages
-from home.models import ContactPerson, Office, Region, SiteNotice, Topic
+from home.models import (
+    ContactPerson,
+    NavigationSettings,
+    Office,
+    Region,
+    SiteNotice,
+    Topic,
+)
 from home.navigation import forget_site_notice
 
 
@@ -16,7 +23,15 @@ def connect() -> None:
     post_page_move.connect(invalidate_pages, dispatch_uid=f"{uid}.moved")
     post_delete.connect(invalidate_pages, sender=Page, dispatch_uid=f"{uid}.deleted")
     post_save.connect(forget_site_notice, sender=SiteNotice, dispatch_uid=uid)
-    for model in (Topic, Region, Office, ContactPerson, SiteNotice, Site):
+    for model in (
+        Topic,
+        Region,
+        Office,
+        ContactPerson,
+        SiteNotice,
+        NavigationSettings,
+        Site,
+    ):
         for signal in (post_save, post_delete):
             signal.connect(
                 invalidate_pages,

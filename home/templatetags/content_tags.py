@@ -9,7 +9,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, to_locale
 from wagtail.models import Page, Site
 
-from home.navigation import cached_site_notice, page_ancestors, page_translations
+from home.navigation import (
+    cached_site_notice,
+    page_ancestors,
+    page_translations,
+    site_navigation,
+)
 
 register = template.Library()
 
@@ -43,6 +48,9 @@ def page_head(context):
     if not isinstance(page, Page):
         return {}
     translations = page_translations(request, page)
+    for other in translations:
+        if other.pk == page.pk:
+            page.locale = other.locale  # already fetched; saves a query below
     alternates = [
         {
             "lang": bcp47(other.locale.language_code),
@@ -88,6 +96,16 @@ def site_notice(context):
         return {}
     notice = cached_site_notice(site)
     return {"text": notice.text_for(get_language()), "level": notice.level}
+
+
+@register.inclusion_tag("home/includes/site_footer.html", takes_context=True)
+def site_footer(context):
+    """Footer links and text from the navigation site setting."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return {}
+    return site_navigation(request, site, get_language())
 
 
 @register.simple_tag(takes_context=True)

@@ -4,7 +4,7 @@ from django.urls import translate_url
 from django.utils.translation import get_language, to_locale
 from wagtail.models import Locale, Page, Site
 
-from home.navigation import page_home, page_translations
+from home.navigation import page_home, page_translations, site_navigation
 
 register = template.Library()
 
@@ -78,6 +78,14 @@ def main_menu(context):
         or localized_home(request, get_language())
         or localized_home(request, settings.LANGUAGE_CODE)
     )
-    items = home.get_children().live().in_menu() if home is not None else []
+    items = []
+    site = Site.find_for_request(request)
+    if site is not None:
+        items = site_navigation(request, site, get_language())["menu"]
+    if not items and home is not None:
+        items = [
+            {"title": child.title, "url": child.get_url(request), "pk": child.pk}
+            for child in home.get_children().live().in_menu()
+        ]
     current = context.get("page")
     return {"home": home, "items": items, "current": current}
