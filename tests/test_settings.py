@@ -19,7 +19,12 @@ PRODUCTION_ENV = {
 
 
 def manage(*args, **env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a deploy check.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(DJANGO_SETTINGS_MODULE="portal.settings.production", **env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
