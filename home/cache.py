@@ -58,6 +58,18 @@ def cache_key(request, generation: str) -> str:
     return "page:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
+def limit_page_cache(request, seconds) -> None:
+    """Keep this response in the cache for at most `seconds` (None: no limit).
+
+    The site notice uses it so a page cached just before a notice starts or ends
+    does not show the old state for the whole cache lifetime.
+    """
+    if seconds is None:
+        return
+    current = getattr(request, "page_cache_seconds", None)
+    request.page_cache_seconds = seconds if current is None else min(current, seconds)
+
+
 def is_anonymous_read(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
@@ -96,5 +108,7 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if is_cacheable(request, response):
             response[CACHE_HEADER] = "miss"
-            cache.set(key, response, page_cache_seconds())
+            limit = getattr(request, "page_cache_seconds", None)
+            seconds = page_cache_seconds()
+            cache.set(key, response, seconds if limit is None else min(seconds, limit))
         return response

@@ -198,6 +198,17 @@ class SiteNotice(BaseSiteSetting):
                 {"ends_at": _("The notice must end after it starts.")}
             )
 
+    def seconds_until_change(self, now=None):
+        """Seconds until the notice appears or disappears, or None if it won't.
+
+        Cached pages must not outlive that moment.
+        """
+        now = now or timezone.now()
+        upcoming = [t for t in (self.starts_at, self.ends_at) if t and t > now]
+        if not upcoming:
+            return None
+        return max(1, int((min(upcoming) - now).total_seconds()))
+
     def text_for(self, language_code: str, now=None) -> str:
         """The message to show now in this language, or '' when there is none."""
         now = now or timezone.now()

@@ -5,7 +5,6 @@ the language switcher and the hreflang links both need its live translations.
 Keeping one answer per request keeps every page type within its query budget.
 """
 
-from django.core.cache import cache
 from django.db.models import Q
 from wagtail.models import Page
 
@@ -52,19 +51,21 @@ def page_translations(request, page) -> list:
 
 
 def cached_site_notice(site):
-    """The notice setting for a site, from the cache (cleared when it is saved)."""
+    """The notice setting for a site, from the shared page cache.
+
+    Keyed by the page cache's generation, which saving the notice replaces, so
+    every web process sees an edit at once.
+    """
+    from home.cache import current_generation, page_cache
     from home.models import SiteNotice
 
-    key = f"site-notice:{site.pk}"
+    cache = page_cache()
+    key = f"site-notice:{current_generation()}:{site.pk}"
     notice = cache.get(key)
     if notice is None:
         notice = SiteNotice.for_site(site)
         cache.set(key, notice, 3600)
     return notice
-
-
-def forget_site_notice(sender, instance, **kwargs):
-    cache.delete(f"site-notice:{instance.site_id}")
 
 
 def is_page(value) -> bool:

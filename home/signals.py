@@ -13,7 +13,6 @@ from home.models import (
     SiteNotice,
     Topic,
 )
-from home.navigation import forget_site_notice
 
 
 def connect() -> None:
@@ -22,7 +21,6 @@ def connect() -> None:
     page_unpublished.connect(invalidate_pages, dispatch_uid=f"{uid}.unpublished")
     post_page_move.connect(invalidate_pages, dispatch_uid=f"{uid}.moved")
     post_delete.connect(invalidate_pages, sender=Page, dispatch_uid=f"{uid}.deleted")
-    post_save.connect(forget_site_notice, sender=SiteNotice, dispatch_uid=uid)
     for model in (
         Topic,
         Region,

@@ -111,3 +111,27 @@ def test_cached_pages_carry_no_cookies_or_tokens(client, warm_site):
     response = client.get("/channels/")
     assert not response.cookies
     assert "csrfmiddlewaretoken" not in response.content.decode()
+
+
+def test_cached_pages_expire_when_the_site_notice_starts(client, warm_site):
+    """A page cached before a scheduled notice is not kept past the notice's start."""
+    import datetime
+
+    from django.utils import timezone
+    from freezegun import freeze_time
+    from wagtail.models import Site
+
+    from home.models import SiteNotice
+
+    notice = SiteNotice.for_site(Site.objects.get(is_default_site=True))
+    start = timezone.now() + datetime.timedelta(seconds=120)
+    notice.message = "今晚系统维护"
+    notice.starts_at = start
+    notice.ends_at = start + datetime.timedelta(hours=2)
+    notice.save()
+    assert "今晚系统维护" not in client.get("/").content.decode()
+    assert client.get("/")[CACHE_HEADER] == "hit"
+    with freeze_time(start + datetime.timedelta(seconds=5)):
+        response = client.get("/")
+    assert response[CACHE_HEADER] == "miss"
+    assert "今晚系统维护" in response.content.decode()

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, to_locale
 from wagtail.models import Page, Site
 
+from home.cache import limit_page_cache
 from home.navigation import (
     cached_site_notice,
     page_ancestors,
@@ -95,6 +96,7 @@ def site_notice(context):
     if site is None:
         return {}
     notice = cached_site_notice(site)
+    limit_page_cache(request, notice.seconds_until_change())
     return {"text": notice.text_for(get_language()), "level": notice.level}
 
 
