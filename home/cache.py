@@ -24,7 +24,8 @@ from portal.display import display_mode_for
 
 GENERATION_KEY = "page-cache-generation"
 CACHE_HEADER = "X-Page-Cache"
-CACHEABLE_VIEWS = {"wagtail_serve"}
+# Wagtail pages, and the sitemap, which lists them all (and is the costliest).
+CACHEABLE_VIEWS = {"wagtail_serve", "sitemap"}
 
 
 def page_cache():

@@ -135,3 +135,16 @@ def test_cached_pages_expire_when_the_site_notice_starts(client, warm_site):
         response = client.get("/")
     assert response[CACHE_HEADER] == "miss"
     assert "今晚系统维护" in response.content.decode()
+
+
+def test_sitemap_is_cached_and_follows_publishing(
+    client, warm_site, django_assert_num_queries
+):
+    """The sitemap is served from the cache and lists a new page after a publish."""
+    client.get("/sitemap.xml")
+    with django_assert_num_queries(0):
+        assert client.get("/sitemap.xml")[CACHE_HEADER] == "hit"
+    guide = LegalGuidePage.objects.get(slug="divorce", locale__language_code="zh-hans")
+    guide.unpublish()
+    body = client.get("/sitemap.xml").content.decode()
+    assert "/guides/divorce/" not in body
