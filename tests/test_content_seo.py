@@ -203,3 +203,20 @@ def test_guide_section_filters_by_audience_and_paginates(
     last = client.get("/guides/?page=3").content.decode()
     assert "第 3 页，共 3 页" in last and 'rel="prev"' in last
     assert client.get("/guides/?page=99").status_code == 200
+
+
+def test_pages_describe_their_breadcrumb_trail(client, demo_site):
+    """Below the home page, a BreadcrumbList names each step with its address."""
+    body = client.get("/en/channels/mobile-point/").content.decode()
+    blocks = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', body, re.S
+    )
+    trail = json.loads(blocks[1])
+    assert trail["@type"] == "BreadcrumbList"
+    names = [item["name"] for item in trail["itemListElement"]]
+    assert names == [
+        "Public Legal Services Portal",
+        "Service channels",
+        "Mobile Legal Service Point (village markets)",
+    ]
+    assert trail["itemListElement"][1]["item"].endswith("/en/channels/")

@@ -62,7 +62,22 @@ def page_head(context):
     ]
     default = next((a for a in alternates if a["code"] == "zh-hans"), None)
     structured = getattr(page, "structured_data", None)
+    trail = page_ancestors(request, page) + [page] if page.depth > 2 else []
+    breadcrumb_data = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": step.title,
+                "item": step.get_full_url(request),
+            }
+            for position, step in enumerate(trail, start=1)
+        ],
+    }
     return {
+        "breadcrumb_data": breadcrumb_data if trail else None,
         "page": page,
         "canonical": page.get_full_url(request),
         "alternates": alternates,
