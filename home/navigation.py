@@ -6,7 +6,7 @@ Keeping one answer per request keeps every page type within its query budget.
 """
 
 from django.db.models import Q
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 
 def _memo(request, name, page, compute):
@@ -50,22 +50,38 @@ def page_translations(request, page) -> list:
     )
 
 
-def cached_site_notice(site):
-    """The notice setting for a site, from the shared page cache.
-
-    Keyed by the page cache's generation, which saving the notice replaces, so
-    every web process sees an edit at once.
-    """
+def site_settings(site) -> tuple:
+    """(SiteNotice, NavigationSettings) for a site, read together in one query
+    and kept in the shared page cache until the next publish or settings save."""
     from home.cache import current_generation, page_cache
-    from home.models import SiteNotice
+    from home.models import NavigationSettings, SiteNotice
 
     cache = page_cache()
-    key = f"site-notice:{current_generation()}:{site.pk}"
-    notice = cache.get(key)
-    if notice is None:
-        notice = SiteNotice.for_site(site)
-        cache.set(key, notice, 3600)
-    return notice
+    key = f"site-settings:{current_generation()}:{site.pk}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    row = (
+        Site.objects.select_related("sitenotice", "navigationsettings")
+        .filter(pk=site.pk)
+        .first()
+    )
+    found = []
+    for name, model in (
+        ("sitenotice", SiteNotice),
+        ("navigationsettings", NavigationSettings),
+    ):
+        try:
+            found.append(getattr(row, name))
+        except model.DoesNotExist:
+            found.append(model.for_site(site))
+    found = tuple(found)
+    cache.set(key, found, 3600)
+    return found
+
+
+def cached_site_notice(site):
+    return site_settings(site)[0]
 
 
 def is_page(value) -> bool:
@@ -80,14 +96,13 @@ def site_navigation(request, site, language_code: str) -> dict:
     is published (the page cache's generation token).
     """
     from home.cache import current_generation, page_cache
-    from home.models import NavigationSettings
 
     cache = page_cache()
     key = f"navigation:{current_generation()}:{site.pk}:{language_code}"
     navigation = cache.get(key)
     if navigation is not None:
         return navigation
-    settings = NavigationSettings.for_site(site)
+    settings = site_settings(site)[1]
     streams = {
         "menu": list(settings.main_menu.raw_data),
         "footer": list(settings.footer_links.raw_data),
