@@ -84,10 +84,6 @@ def cached_site_notice(site):
     return site_settings(site)[0]
 
 
-def is_page(value) -> bool:
-    return isinstance(value, Page)
-
-
 def site_navigation(request, site, language_code: str) -> dict:
     """Menu and footer links for a site in one language, as plain dicts.
 

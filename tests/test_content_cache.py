@@ -148,3 +148,15 @@ def test_sitemap_is_cached_and_follows_publishing(
     guide.unpublish()
     body = client.get("/sitemap.xml").content.decode()
     assert "/guides/divorce/" not in body
+
+
+def test_a_shared_fact_changes_everywhere_at_once(client, warm_site):
+    """Editing an office's phone shows on its channel page at once, cache or not."""
+    from home.models import Office
+
+    assert "0570-86612348" in client.get("/channels/service-centre/").content.decode()
+    office = Office.objects.get(name="江南市公共法律服务中心")
+    office.phone = "0570-86610000"
+    office.save()
+    body = client.get("/channels/service-centre/").content.decode()
+    assert "0570-86610000" in body
