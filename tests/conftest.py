@@ -31,7 +31,7 @@ def fresh_page_cache():
 
 @pytest.fixture
 def demo_site(db):
-    """The demo home pages (zh-Hans and English), units and categories."""
+    """The demo site: content in zh-Hans and English, units and categories."""
     from home import demo as home_demo
     from petitions import demo as petitions_demo
 
