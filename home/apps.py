@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class HomeConfig(AppConfig):
     name = "home"
     verbose_name = _("Content")
+
+    def ready(self):
+        from home import signals
+
+        signals.connect()

@@ -2,6 +2,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.display import DISPLAY_COOKIE, DISPLAY_MODES
@@ -22,9 +23,15 @@ def healthz(request):
     return JsonResponse(body, status=503 if failing else 200)
 
 
+@csrf_exempt
 @require_POST
 def display_mode(request):
-    """Remember the reader's display mode (standard or large text) in a cookie."""
+    """Remember the reader's display mode (standard or large text) in a cookie.
+
+    Exempt from CSRF on purpose: the switch sits on every public page, and those
+    pages are cached for anonymous readers, so they cannot carry a per-reader token.
+    The most a forged request can do is change someone's text size.
+    """
     mode = request.POST.get("mode", "standard")
     target = request.POST.get("next", "/")
     if not url_has_allowed_host_and_scheme(

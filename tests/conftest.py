@@ -19,9 +19,19 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 
 
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Rendered pages cached by one test must not leak into the next."""
+    from django.core.cache import caches
+
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+    yield
+
+
 @pytest.fixture
 def demo_site(db):
-    """The demo home pages (zh-Hans and English), units and categories."""
+    """The demo site: content in zh-Hans and English, units and categories."""
     from home import demo as home_demo
     from petitions import demo as petitions_demo
 

@@ -53,12 +53,11 @@ ROLE_PERMISSIONS = {
     ],
     AUDITOR: [ACCESS_ADMIN, "security.view_auditentry"],
 }
-#: Page permissions on the whole tree, and image/document permissions on the root
-#: collection (Wagtail scopes those by collection).
-ROLE_PAGE_PERMISSIONS = {
-    EDITOR: ["add_page", "change_page"],
-    MODERATOR: ["add_page", "change_page", "publish_page"],
-}
+#: Page permissions on the whole tree: none. Editors and moderators get theirs per
+#: content section (home/editorial.py), so nobody edits the home page by role
+#: alone. Image/document permissions go on the root collection (Wagtail scopes
+#: those by collection).
+ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {}
 ROLE_COLLECTION_PERMISSIONS = {EDITOR: CONTENT, MODERATOR: CONTENT}
 
 #: The three administrative powers: holding any permission of a power holds it.
@@ -120,7 +119,9 @@ def sync_roles(
     migration that calls this with the new ones.
     """
     role_permissions = role_permissions or ROLE_PERMISSIONS
-    page_permissions = page_permissions or ROLE_PAGE_PERMISSIONS
+    page_permissions = (
+        ROLE_PAGE_PERMISSIONS if page_permissions is None else page_permissions
+    )
     collection_permissions = collection_permissions or ROLE_COLLECTION_PERMISSIONS
     Group = apps.get_model("auth", "Group")
     Page = apps.get_model("wagtailcore", "Page")

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "home.cache.AnonymousPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -157,6 +158,16 @@ REDIS_URL = env_str("REDIS_URL")
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 TASKS, RQ_QUEUES = tasks_settings(REDIS_URL)
 CACHES = cache_settings(REDIS_URL)
+# Rendered public pages (home.cache): shared by every web process, so files on
+# this machine unless Redis is there.
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": "pages"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "pages"),
+    }
+)
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "portal")
 
 EMAIL_URL = env_str("EMAIL_URL", "console://")

@@ -13,3 +13,8 @@ WHITENOISE_USE_FINDERS = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SEARCH_INDEX_PREFIX = "portal-test"
 WHITENOISE_AUTOREFRESH = True
+# Rendered pages stay in memory during tests (home.cache).
+CACHES["pages"] = {  # noqa: F405
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+}

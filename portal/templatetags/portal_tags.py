@@ -4,6 +4,8 @@ from django.urls import translate_url
 from django.utils.translation import get_language, to_locale
 from wagtail.models import Locale, Page, Site
 
+from home.navigation import page_home, page_translations, site_navigation
+
 register = template.Library()
 
 
@@ -22,6 +24,18 @@ def localized_home(request, language_code: str):
     return home if home is not None and home.live else None
 
 
+def translation_in(request, page, code: str):
+    """The live version of `page` in language `code`, or None."""
+    return next(
+        (
+            other
+            for other in page_translations(request, page)
+            if other.locale.language_code == code
+        ),
+        None,
+    )
+
+
 @register.inclusion_tag("portal/language_switcher.html", takes_context=True)
 def language_switcher(context):
     """One link per language: the translated page if it exists, else that home page.
@@ -38,14 +52,13 @@ def language_switcher(context):
             continue
         url, same_content = None, True
         if page is not None:
-            translation = (
-                page.get_translations().filter(locale__language_code=code).live()
-            )
-            target = translation.first()
+            target = translation_in(request, page, code)
             if target is None:
                 same_content = False
-                target = localized_home(request, code)
-            url = target.url if target is not None else None
+                home = page_home(request, page)
+                target = translation_in(request, home, code) if home else None
+                target = target or localized_home(request, code)
+            url = target.get_url(request) if target is not None else None
         if url is None:
             url = translate_url(request.get_full_path(), code)
         links.append(
@@ -57,9 +70,22 @@ def language_switcher(context):
 @register.inclusion_tag("portal/main_menu.html", takes_context=True)
 def main_menu(context):
     request = context["request"]
-    home = localized_home(request, get_language()) or localized_home(
-        request, settings.LANGUAGE_CODE
+    page = context.get("page") if isinstance(context.get("page"), Page) else None
+    # On a page, its own language's home is among its ancestors (no extra query).
+    home = page_home(request, page) if page is not None else None
+    home = (
+        home
+        or localized_home(request, get_language())
+        or localized_home(request, settings.LANGUAGE_CODE)
     )
-    items = home.get_children().live().in_menu() if home is not None else []
+    items = []
+    site = Site.find_for_request(request)
+    if site is not None:
+        items = site_navigation(request, site, get_language())["menu"]
+    if not items and home is not None:
+        items = [
+            {"title": child.title, "url": child.get_url(request), "pk": child.pk}
+            for child in home.get_children().live().in_menu()
+        ]
     current = context.get("page")
     return {"home": home, "items": items, "current": current}

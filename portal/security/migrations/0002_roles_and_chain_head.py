@@ -28,10 +28,8 @@ ROLE_PERMISSIONS = {
     ],
     "Auditor": [ACCESS_ADMIN, "security.view_auditentry"],
 }
-PAGE_PERMISSIONS = {
-    "Editor": ["add_page", "change_page"],
-    "Moderator": ["add_page", "change_page", "publish_page"],
-}
+# Page permissions are granted per content section by home/editorial.py.
+PAGE_PERMISSIONS = {}
 COLLECTION_PERMISSIONS = {"Editor": CONTENT, "Moderator": CONTENT}
 
 

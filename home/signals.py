@@ -1,0 +1,38 @@
+"""Wire cache invalidation to everything that changes what a public page shows."""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from home.cache import invalidate_pages
+from home.models import (
+    ContactPerson,
+    NavigationSettings,
+    Office,
+    Region,
+    SiteNotice,
+    Topic,
+)
+
+
+def connect() -> None:
+    uid = "home.cache.invalidate"
+    page_published.connect(invalidate_pages, dispatch_uid=f"{uid}.published")
+    page_unpublished.connect(invalidate_pages, dispatch_uid=f"{uid}.unpublished")
+    post_page_move.connect(invalidate_pages, dispatch_uid=f"{uid}.moved")
+    post_delete.connect(invalidate_pages, sender=Page, dispatch_uid=f"{uid}.deleted")
+    for model in (
+        Topic,
+        Region,
+        Office,
+        ContactPerson,
+        SiteNotice,
+        NavigationSettings,
+        Site,
+    ):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                invalidate_pages,
+                sender=model,
+                dispatch_uid=f"{uid}.{signal is post_save}.{model.__name__}",
+            )

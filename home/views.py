@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.http import HttpResponse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    """Crawlers may read the public site, not the admin or the petition register."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /petitions/",
+        "Disallow: /en/petitions/",
+        "Disallow: /display/",
+        "Disallow: /i18n/",
+        "",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -1,0 +1,91 @@
+"""Editorial process: editors submit to "Legal review", moderators approve, and
+editors can touch only the content sections."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from wagtail.models import GroupApprovalTask, Page, Workflow
+
+from home.editorial import ensure_editorial_setup
+from home.models import HomePage, LegalGuidePage, ServiceChannelPage
+
+pytestmark = pytest.mark.django_db
+
+
+def staff(name: str, group: str):
+    user = get_user_model().objects.create_user(
+        name, f"{name}@example.invalid", "correct horse battery staple"
+    )
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def guide() -> LegalGuidePage:
+    return LegalGuidePage.objects.get(
+        slug="unpaid-wages", locale__language_code="zh-hans"
+    )
+
+
+def test_legal_review_applies_to_every_section_in_both_languages(demo_site):
+    """Guides, cases, Q&A, news and channels in both languages go through review."""
+    workflow = Workflow.objects.get(name="Legal review")
+    assert workflow.active
+    task = workflow.tasks.get().specific
+    assert isinstance(task, GroupApprovalTask)
+    assert list(task.groups.values_list("name", flat=True)) == ["Moderator"]
+    for page in Page.objects.filter(depth__gte=3).live():
+        assert page.get_workflow() == workflow, page.url
+    # The home pages keep Wagtail's default workflow from the tree root.
+    assert HomePage.objects.first().get_workflow() != workflow
+
+
+def test_groups_are_found_by_name_so_either_migration_order_works(demo_site):
+    """If another migration made the groups first, the setup reuses them."""
+    before = Group.objects.count()
+    sections = list(Page.objects.filter(depth=3))
+    ensure_editorial_setup(sections)
+    assert Group.objects.count() == before
+    assert Workflow.objects.filter(name="Legal review").count() == 1
+
+
+def test_editors_edit_sections_but_cannot_publish_or_touch_the_home_page(demo_site):
+    """An editor may draft guides and channels, not publish them, not edit home."""
+    editor = staff("editor", "Editor")
+    channel = ServiceChannelPage.objects.filter(locale__language_code="en").first()
+    for page in (guide(), channel):
+        permissions = page.permissions_for_user(editor)
+        assert permissions.can_edit()
+        assert not permissions.can_publish()
+    home = HomePage.objects.get(locale__language_code="zh-hans")
+    assert not home.permissions_for_user(editor).can_edit()
+    assert not home.permissions_for_user(editor).can_add_subpage()
+
+
+def test_moderators_may_publish_what_they_review(demo_site):
+    """A moderator can publish and lock content pages."""
+    moderator = staff("moderator", "Moderator")
+    permissions = guide().permissions_for_user(moderator)
+    assert permissions.can_publish() and permissions.can_lock()
+
+
+def test_submission_waits_for_a_moderator_and_notifies_them(demo_site, settings):
+    """Submitting starts Legal review, mails moderators, and approval publishes."""
+    settings.WAGTAILADMIN_NOTIFICATION_USE_HTML = False
+    editor = staff("editor", "Editor")
+    moderator = staff("moderator", "Moderator")
+    page = guide()
+    page.title = "被拖欠工资怎么办（修订）"
+    revision = page.save_revision(user=editor)
+    mail.outbox.clear()
+    state = page.get_workflow().start(page, editor)
+    assert state.status == "in_progress"
+    assert LegalGuidePage.objects.get(pk=page.pk).title == "被拖欠工资怎么办"
+    assert any(moderator.email in message.to for message in mail.outbox)
+    task_state = state.current_task_state
+    task_state.task.specific.on_action(task_state, moderator, "approve")
+    state.refresh_from_db()
+    assert state.status == "approved"
+    published = LegalGuidePage.objects.get(pk=page.pk)
+    assert published.title == "被拖欠工资怎么办（修订）"
+    assert published.live_revision_id == revision.pk
