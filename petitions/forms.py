@@ -264,6 +264,22 @@ class WebPetitionForm(PetitionForm):
     def signer():
         return signing.Signer(salt=FILL_SALT)
 
+    @classmethod
+    def again(cls, data, **kwargs):
+        """The same answers with a fresh start time and a note to send them again.
+
+        Said the same way whatever tripped the check, so a robot learns nothing.
+        """
+        data = data.copy()
+        data["started"] = cls.signer().sign(f"{time.time():.0f}")
+        form = cls(data, **kwargs)
+        form.is_valid()
+        form.add_error(
+            None,
+            _("Please check your answers, choose your files again, and send the form."),
+        )
+        return form
+
 
 class RegistrationForm(PetitionForm):
     """Reception registers a request that came by letter, visit, phone or WeChat."""

@@ -1,5 +1,8 @@
 """The test run: the services `make test` exported, fast hashing, no real mail."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -13,3 +16,6 @@ WHITENOISE_USE_FINDERS = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SEARCH_INDEX_PREFIX = "portal-test"
 WHITENOISE_AUTOREFRESH = True
+SMS_BACKEND = "locmem"
+# Attachments written by tests go to a throw-away folder, never var/private.
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-private-"))
