@@ -111,7 +111,7 @@ def submit(data, uploads=None, *, language="zh-hans", category=None, request=Non
     )
 
 
-def register(data, uploads=None, *, actor, language="zh-hans", request=None):
+def register(data, uploads=None, *, actor, request=None):
     """Reception registers a request that came by letter, visit, phone or WeChat.
 
     The staff member who registers it becomes its first-contact person (首问负责).
@@ -120,7 +120,7 @@ def register(data, uploads=None, *, actor, language="zh-hans", request=None):
     return create_petition(
         form,
         channel=form.cleaned_data["channel"],
-        language=language,
+        language=form.cleaned_data["language"],
         actor=actor,
         actor_role=Role.RECEPTION,
         event=EventKind.REGISTER,

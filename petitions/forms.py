@@ -9,6 +9,7 @@ and the admin refuse the same input with the same messages.
 import time
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -287,6 +288,12 @@ class RegistrationForm(PetitionForm):
     channel = forms.ChoiceField(
         label=_("Received by"),
         choices=[(value, label) for value, label in Channel.choices if value != "web"],
+    )
+
+    language = forms.ChoiceField(
+        label=_("Language for notices"),
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
     )
 
     field_order = ["channel", "category"]
