@@ -131,6 +131,8 @@ class PetitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.web = web
         self.phone_required = web
+        # Required unless anonymous: marked as required on the page.
+        self.named_fields = ("name", "phone") if web else ("name",)
         self.fixed_category = category
         self.checked_files = []
         self.fields["attachments"].widget.attrs["accept"] = ".jpg,.jpeg,.png,.pdf"
