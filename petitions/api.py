@@ -253,6 +253,8 @@ def submit_petition(request):
 
 
 def find_or_404(request, form_class):
+    """The petition the body's number and code open; every try counts as a lookup."""
+    check_limit(request, "lookup")
     data, _files = read_body(request)
     form = form_class(data)
     if not form.is_valid():
@@ -274,7 +276,6 @@ def find_or_404(request, form_class):
 def lookup_petition(request):
     """Status, expected date, public timeline and replies; never internal notes."""
     use_request_language(request)
-    check_limit(request, "lookup")
     petition, _data = find_or_404(request, LookupForm)
     return tracking.public_view(petition)
 
@@ -294,7 +295,6 @@ def lookup_petition(request):
 def rate_petition(request):
     """Once per closing: satisfied, basically satisfied or not satisfied."""
     use_request_language(request)
-    check_limit(request, "lookup")
     petition, data = find_or_404(request, RatingForm)
     try:
         actions.rate(petition, data["rating"], data["comment"], request=request)

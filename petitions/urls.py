@@ -12,4 +12,5 @@ urlpatterns = [
     path("receipt/", views.receipt, name="receipt"),
     path("track/", views.track, name="track"),
     path("rate/", views.rate, name="rate"),
+    path("withdraw/", views.withdraw, name="withdraw"),
 ]

@@ -16,6 +16,7 @@ from portal.security import audit
 from . import actions, limits, tracking
 from .forms import WebPetitionForm
 from .models import Category, Rating
+from .workflow import OPEN
 
 RECEIPT_SESSION_KEY = "petitions_receipt"
 
@@ -112,7 +113,7 @@ def track(request):
     return show_status(request)
 
 
-def show_status(request, *, rating_errors=None, rated=False):
+def show_status(request, *, rating_errors=None, rated=False, withdrawn=False):
     tracking_no = request.POST.get("tracking_no", "")
     access_code = request.POST.get("access_code", "")
     petition = tracking.find_petition(tracking_no, access_code)
@@ -133,6 +134,8 @@ def show_status(request, *, rating_errors=None, rated=False):
             "verdicts": Rating.Verdict.choices,
             "rating_errors": rating_errors or [],
             "rated": rated,
+            "withdrawn": withdrawn,
+            "can_withdraw": petition.status in OPEN,
         },
     )
 
@@ -160,3 +163,23 @@ def rate(request):
     except actions.PetitionRefused as refusal:
         return show_status(request, rating_errors=[refusal.message])
     return show_status(request, rated=True)
+
+
+@never_cache
+@require_POST
+def withdraw(request):
+    """The petitioner withdraws an open request, after ticking that they mean it."""
+    try:
+        limits.check_rate(request, "lookup")
+    except limits.RateLimited as error:
+        return too_many(request, error)
+    petition = tracking.find_petition(
+        request.POST.get("tracking_no", ""), request.POST.get("access_code", "")
+    )
+    if petition is None or not request.POST.get("confirm"):
+        return show_status(request)
+    try:
+        actions.withdraw(petition, request.POST.get("reason", ""), request=request)
+    except actions.PetitionRefused:
+        return show_status(request)
+    return show_status(request, withdrawn=True)

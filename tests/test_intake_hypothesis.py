@@ -9,25 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from petitions import actions
+from petitions.forms import PetitionForm
 from petitions.models import Petition
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = [
-    "category",
-    "anonymous",
-    "name",
-    "id_number",
-    "phone",
-    "email",
-    "address",
-    "subject",
-    "description",
-    "case_number",
-    "complained_about",
-    "co_signers",
-    "consent",
-]
+FIELDS = [name for name in PetitionForm.base_fields if name != "attachments"]
 SCALARS = (
     st.text(max_size=60)
     | st.sampled_from(

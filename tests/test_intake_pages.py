@@ -125,3 +125,19 @@ def test_tracking_page_is_limited_per_address(demo_site, client):
     )
     assert response.status_code == 429
     assert "Too many lookups" in response.content.decode()
+
+
+def test_petitioner_withdraws_an_open_request(demo_site, client):
+    """With number, code and a ticked box, the request is withdrawn, once."""
+    client.post("/en/petitions/new/other/", form_data())
+    receipt = client.session["petitions_receipt"]
+    unticked = client.post("/en/petitions/withdraw/", receipt)
+    assert Petition.objects.get().status == "received"
+    assert "Withdraw this request" in unticked.content.decode()
+    done = client.post(
+        "/en/petitions/withdraw/", {**receipt, "confirm": "1", "reason": "Settled"}
+    )
+    text = done.content.decode()
+    assert "Your request has been withdrawn." in text
+    assert "Withdraw this request" not in text
+    assert Petition.objects.get().status == "withdrawn"
