@@ -155,3 +155,33 @@ def test_withdraw_is_one_event_and_refused_twice(demo_site):
     assert petition.events.last().note == "已自行解决"
     with pytest.raises(actions.PetitionRefused):
         actions.withdraw(petition)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_submissions_never_share_a_number(demo_site):
+    """Submissions in parallel threads get distinct, gapless numbers for the day."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("needs a file or server database (row locks that wait)")
+    numbers, errors = [], []
+
+    def write():
+        try:
+            for _ in range(5):
+                numbers.append(actions.submit(FIELDS).petition.tracking_no)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    sequences = sorted(int(number.split("-")[1]) for number in numbers)
+    assert sequences == list(range(1, 21))
