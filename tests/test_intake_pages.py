@@ -141,3 +141,12 @@ def test_petitioner_withdraws_an_open_request(demo_site, client):
     assert "Your request has been withdrawn." in text
     assert "Withdraw this request" not in text
     assert Petition.objects.get().status == "withdrawn"
+
+
+def test_home_pages_lead_to_the_form_and_the_tracking_page(demo_site, client):
+    """Each home page links to its language's form and tracking page."""
+    english = client.get("/en/").content.decode()
+    chinese = client.get("/").content.decode()
+    assert 'href="/en/petitions/new/"' in english
+    assert 'href="/en/petitions/track/"' in english
+    assert 'href="/petitions/new/"' in chinese
