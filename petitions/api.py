@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.http import QueryDict
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError, ValidationError
@@ -20,7 +21,19 @@ from ninja.errors import HttpError, ValidationError
 from . import actions, limits, tracking
 from .models import Category, Rating
 
-api = NinjaAPI(
+
+class PetitionsAPI(NinjaAPI):
+    """Every answer is `no-store`: they carry access codes and personal data."""
+
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        add_never_cache_headers(response)
+        return response
+
+
+api = PetitionsAPI(
     title="Petitions API",
     version="1",
     description=(

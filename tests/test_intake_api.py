@@ -214,3 +214,9 @@ def test_openapi_document_lists_the_public_endpoints(client):
     assert {"/api/v1/petitions/rating", "/api/v1/categories"} <= set(paths)
     body = paths["/api/v1/petitions"]["post"]["requestBody"]["content"]
     assert {"application/json", "multipart/form-data"} <= set(body)
+
+
+def test_api_answers_are_never_cached(demo_site, client):
+    """The answer that carries the access code is marked no-store."""
+    response = submit(client)
+    assert "no-store" in response["Cache-Control"]
