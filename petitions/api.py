@@ -11,7 +11,9 @@ from datetime import date, datetime
 
 from django import forms
 from django.conf import settings
-from django.http import QueryDict
+from django.core.exceptions import SuspiciousOperation
+from django.http import QueryDict, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -161,13 +163,19 @@ def use_request_language(request) -> str:
     return request.LANGUAGE_CODE
 
 
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
 def read_body(request):
     """(data, files) from a JSON object or a form body; Invalid otherwise."""
     content_type = request.content_type or ""
-    if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        return request.POST, request.FILES
     try:
+        if content_type in FORM_TYPES:
+            return request.POST, request.FILES
         data = json.loads(request.body or b"null")
+    except (MultiPartParserError, SuspiciousOperation, UnreadablePostError):
+        message = _("The request is too large or malformed.")
+        raise Invalid({"__all__": [message]}) from None
     except (ValueError, UnicodeDecodeError):
         data = None
     if not isinstance(data, dict):

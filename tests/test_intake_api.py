@@ -220,3 +220,14 @@ def test_api_answers_are_never_cached(demo_site, client):
     """The answer that carries the access code is marked no-store."""
     response = submit(client)
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_broken_multipart_body_answers_422(demo_site, client):
+    """A multipart body without its boundary is refused as 422, not 400 or 500."""
+    response = client.generic(
+        "POST",
+        "/api/v1/petitions",
+        b'--xyz\r\nContent-Disposition: form-data; name="a"\r\n\r\nb',
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
