@@ -34,8 +34,6 @@ DEFAULT_NOTICE_RETRY_SECONDS = 300
 DEFAULT_SMS_BACKEND = "console"
 #: Privacy notice version a petitioner consents to; bump it when the text changes.
 DEFAULT_PRIVACY_NOTICE_VERSION = "2026-11"
-#: The hotline shown for urgent matters when a category names none.
-DEFAULT_URGENT_HOTLINE = "12348"
 
 
 def _get(name, default):
@@ -100,10 +98,6 @@ def sms_token() -> str:
 
 def privacy_notice_version() -> str:
     return _get("PETITIONS_PRIVACY_NOTICE_VERSION", DEFAULT_PRIVACY_NOTICE_VERSION)
-
-
-def urgent_hotline() -> str:
-    return _get("PETITIONS_URGENT_HOTLINE", DEFAULT_URGENT_HOTLINE)
 
 
 def private_media_root() -> Path:
