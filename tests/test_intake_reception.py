@@ -108,3 +108,21 @@ def test_attachments_download_only_for_petition_staff(
     assert (
         AuditEntry.objects.filter(action="petition.attachment_downloaded").count() == 1
     )
+
+
+def test_reception_finds_the_form_in_the_admin_menu(
+    demo_site, receptionist, staff_client_for, django_user_model
+):
+    """Reception sees Petitions → Register a request; an editor is refused the form."""
+    staff = staff_client_for(receptionist)
+    home = staff.get("/admin/")
+    assert "/admin/petitions/register/" in home.content.decode()
+    form = staff.get("/admin/petitions/register/")
+    assert form.status_code == 200
+    text = form.content.decode()
+    assert 'name="channel"' in text and 'name="attachments"' in text
+    editor = django_user_model.objects.create_user("editor-he", password=STAFF_PASSWORD)
+    editor.groups.add(Group.objects.get_or_create(name=EDITOR)[0])
+    refused = staff_client_for(editor).get("/admin/petitions/register/")
+    # Wagtail turns the refusal into a redirect to the dashboard with a message.
+    assert refused.status_code == 302 and refused["Location"] == "/admin/"
