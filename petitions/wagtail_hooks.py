@@ -1,8 +1,8 @@
 """Reception's screens in the Wagtail admin: register a request, print its receipt,
 and a short list of the latest petitions with identifiers masked.
 
-The full staff workspace (queues, detail, actions) is issue 6's; deadline rules
-are edited here as data.
+The full staff workspace (queues, detail, actions) is issue 6's; categories (with
+their guidance) and deadline rules are edited here as data.
 """
 
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
+from treebeard.forms import movenodeform_factory
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.tables import Column
@@ -19,7 +20,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import actions
 from .forms import RegistrationForm
-from .models import DeadlineRule, Petition
+from .models import Category, DeadlineRule, Petition
 from .staff import works_on_petitions
 
 RECEIPT_SESSION_KEY = "petitions_staff_receipt"
@@ -129,10 +130,49 @@ class DeadlineRuleViewSet(ModelViewSet):
 
 deadline_rules = DeadlineRuleViewSet("petition_deadline_rules")
 
+CATEGORY_FIELDS = [
+    "name",
+    "name_en",
+    "code",
+    "handling_unit",
+    "open_for_web",
+    "anonymous_allowed",
+    "guidance",
+    "guidance_en",
+    "materials",
+    "materials_en",
+    "litigation_matter",
+    "procedure",
+    "procedure_en",
+    "urgent_notice",
+    "urgent_notice_en",
+]
+
+
+class CategoryViewSet(ModelViewSet):
+    """Categories with what the public form tells about each (一次告知, 诉访分离).
+
+    treebeard's form places a new category in the tree (under a parent or at the
+    top), which a plain model form cannot do.
+    """
+
+    model = Category
+    icon = "folder-open-inverse"
+    menu_label = _("Categories")
+    add_to_admin_menu = False
+    list_display = ["display_name", "code", "handling_unit", "open_for_web"]
+    ordering = ["path"]
+
+    def get_form_class(self, for_update=False):
+        return movenodeform_factory(Category, fields=CATEGORY_FIELDS)
+
+
+categories = CategoryViewSet("petition_categories")
+
 
 @hooks.register("register_admin_viewset")
-def register_deadline_rule_viewset():
-    return deadline_rules
+def register_petition_viewsets():
+    return [categories, deadline_rules]
 
 
 @hooks.register("register_admin_menu_item")
@@ -151,7 +191,8 @@ def register_petitions_menu():
                 icon_name="list-ul",
                 order=20,
             ),
-            deadline_rules.get_menu_item(order=30),
+            categories.get_menu_item(order=30),
+            deadline_rules.get_menu_item(order=40),
         ]
     )
     return SubmenuMenuItem(_("Petitions"), menu, icon_name="form", order=300)

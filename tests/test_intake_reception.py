@@ -126,3 +126,27 @@ def test_reception_finds_the_form_in_the_admin_menu(
     refused = staff_client_for(editor).get("/admin/petitions/register/")
     # Wagtail turns the refusal into a redirect to the dashboard with a message.
     assert refused.status_code == 302 and refused["Location"] == "/admin/"
+
+
+def test_administrators_edit_category_guidance_and_add_a_child(demo_site, otp_client):
+    """Guidance is edited in the admin; a new category lands under its parent."""
+    from petitions.models import Category
+
+    enforcement = Category.objects.get(code="enforcement")
+    index = otp_client.get("/admin/petition_categories/")
+    assert index.status_code == 200 and "asset-disposal" in index.content.decode()
+    response = otp_client.post(
+        "/admin/petition_categories/new/",
+        {
+            "name": "执行款发放",
+            "name_en": "Release of enforcement money",
+            "code": "enforcement-money",
+            "open_for_web": "on",
+            "guidance": "执行款何时发放。",
+            "treebeard_position": "sorted-child",
+            "treebeard_ref_node": enforcement.pk,
+        },
+    )
+    assert response.status_code == 302
+    child = Category.objects.get(code="enforcement-money")
+    assert child.get_parent() == enforcement and child.routing_unit().code == "jn-city"
