@@ -4,6 +4,8 @@ Thin: each view parses the request, calls an action or a lookup, and renders.
 Pages that carry personal data or an access code are never cached.
 """
 
+from functools import wraps
+
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -140,19 +142,31 @@ def show_status(request, *, rating_errors=None, rated=False, withdrawn=False):
     )
 
 
-@never_cache
-@require_POST
-def rate(request):
+def with_posted_petition(view):
+    """POST only, never cached, counted as a lookup; passes the petition that the
+    posted number and code open, or shows the uniform refusal."""
+
+    @never_cache
+    @require_POST
+    @wraps(view)
+    def wrapper(request):
+        try:
+            limits.check_rate(request, "lookup")
+        except limits.RateLimited as error:
+            return too_many(request, error)
+        petition = tracking.find_petition(
+            request.POST.get("tracking_no", ""), request.POST.get("access_code", "")
+        )
+        if petition is None:
+            return show_status(request)
+        return view(request, petition)
+
+    return wrapper
+
+
+@with_posted_petition
+def rate(request, petition):
     """The rating form under a closed petition's status."""
-    try:
-        limits.check_rate(request, "lookup")
-    except limits.RateLimited as error:
-        return too_many(request, error)
-    petition = tracking.find_petition(
-        request.POST.get("tracking_no", ""), request.POST.get("access_code", "")
-    )
-    if petition is None:
-        return show_status(request)
     try:
         actions.rate(
             petition,
@@ -165,18 +179,10 @@ def rate(request):
     return show_status(request, rated=True)
 
 
-@never_cache
-@require_POST
-def withdraw(request):
+@with_posted_petition
+def withdraw(request, petition):
     """The petitioner withdraws an open request, after ticking that they mean it."""
-    try:
-        limits.check_rate(request, "lookup")
-    except limits.RateLimited as error:
-        return too_many(request, error)
-    petition = tracking.find_petition(
-        request.POST.get("tracking_no", ""), request.POST.get("access_code", "")
-    )
-    if petition is None or not request.POST.get("confirm"):
+    if not request.POST.get("confirm"):
         return show_status(request)
     try:
         actions.withdraw(petition, request.POST.get("reason", ""), request=request)

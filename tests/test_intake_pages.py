@@ -150,3 +150,22 @@ def test_home_pages_lead_to_the_form_and_the_tracking_page(demo_site, client):
     assert 'href="/en/petitions/new/"' in english
     assert 'href="/en/petitions/track/"' in english
     assert 'href="/petitions/new/"' in chinese
+
+
+def test_a_closed_request_is_rated_once_on_the_tracking_page(demo_site, client):
+    """The rating form appears once closed; after rating it is gone."""
+    from petitions import actions
+
+    client.post("/en/petitions/new/other/", form_data())
+    receipt = client.session["petitions_receipt"]
+    petition = Petition.objects.get()
+    actions.write_event(petition, "close", None, "handler", "replied", "closed")
+    Petition.objects.filter(pk=petition.pk).update(status="closed")
+    page = client.post("/en/petitions/track/", receipt).content.decode()
+    assert "How satisfied are you" in page and "Withdraw this request" not in page
+    rated = client.post(
+        "/en/petitions/rate/", {**receipt, "rating": "satisfied", "comment": "谢谢"}
+    ).content.decode()
+    assert "Thank you for your rating." in rated
+    assert "How satisfied are you" not in rated
+    assert petition.ratings.get().comment == "谢谢"
