@@ -200,7 +200,10 @@ def form_errors(form) -> dict:
 
 def check_limit(request, scope):
     try:
-        limits.check_rate(request, scope)
+        if scope == "submit":
+            limits.check_submission(request)
+        else:
+            limits.check_rate(request, scope)
     except limits.RateLimited as error:
         raise HttpError(429, str(error)) from None
 
@@ -261,6 +264,7 @@ def submit_petition(request):
         submission = actions.submit(data, files, language=language, request=request)
     except actions.PetitionRefused as refusal:
         return unprocessable(refusal.errors)
+    limits.count_success(request, "submit")
     petition = submission.petition
     return Status(
         201,

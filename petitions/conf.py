@@ -11,6 +11,9 @@ from django.conf import settings
 #: Per-IP limits on submissions: (how many, within how many seconds). Burst, then
 #: sustained. Reception staff registering in the admin are not limited.
 DEFAULT_SUBMIT_LIMITS = ((5, 10 * 60), (20, 24 * 3600))
+#: Per-IP limit on every submission attempt, refused ones included: corrections are
+#: free under the limits above, but decoding uploads is not.
+DEFAULT_SUBMIT_ATTEMPT_LIMITS = ((30, 10 * 60),)
 #: Per-IP limit on tracking lookups (number + code), which guards the codes.
 DEFAULT_LOOKUP_LIMITS = ((10, 60),)
 #: Attachments: how many, how large each, and which kinds.
@@ -42,6 +45,10 @@ def _get(name, default):
 
 def submit_limits():
     return tuple(_get("PETITIONS_SUBMIT_LIMITS", DEFAULT_SUBMIT_LIMITS))
+
+
+def submit_attempt_limits():
+    return tuple(_get("PETITIONS_SUBMIT_ATTEMPT_LIMITS", DEFAULT_SUBMIT_ATTEMPT_LIMITS))
 
 
 def lookup_limits():

@@ -53,7 +53,7 @@ def write_petition(request, code):
     if request.method == "POST":
         form = WebPetitionForm(request.POST, request.FILES, category=category)
         try:
-            limits.check_rate(request, "submit")
+            limits.check_submission(request)
         except limits.RateLimited as error:
             return too_many(request, error)
         automated = form.looks_automated()
@@ -74,6 +74,7 @@ def write_petition(request, code):
             except actions.PetitionRefused as refusal:
                 form = refusal.form or form
             else:
+                limits.count_success(request, "submit")
                 request.session[RECEIPT_SESSION_KEY] = {
                     "tracking_no": submission.petition.tracking_no,
                     "access_code": submission.access_code,

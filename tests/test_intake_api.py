@@ -231,3 +231,17 @@ def test_a_broken_multipart_body_answers_422(demo_site, client):
         content_type="multipart/form-data",
     )
     assert response.status_code == 422
+
+
+def test_refused_submissions_do_not_use_up_the_limit(demo_site, client):
+    """Six posts with mistakes, then a correct one: it goes through."""
+    for _ in range(6):
+        assert submit(client, phone="123").status_code == 422
+    assert submit(client).status_code == 201
+
+
+def test_endless_refused_submissions_are_limited_too(demo_site, client, settings):
+    """Refused attempts count against a wider attempt limit."""
+    settings.PETITIONS_SUBMIT_ATTEMPT_LIMITS = ((3, 600),)
+    codes = [submit(client, phone="123").status_code for _ in range(4)]
+    assert codes == [422, 422, 422, 429]

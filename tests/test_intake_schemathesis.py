@@ -38,6 +38,7 @@ def api_schema(demo_site, settings):
     from portal.wsgi import application
 
     settings.PETITIONS_SUBMIT_LIMITS = ((10_000, 60),)
+    settings.PETITIONS_SUBMIT_ATTEMPT_LIMITS = ((10_000, 60),)
     settings.PETITIONS_LOOKUP_LIMITS = ((10_000, 60),)
     cache.clear()
     signals.request_started.disconnect(close_old_connections)
