@@ -8,7 +8,11 @@ nor its timing tells which part was wrong.
 from django.utils.translation import gettext as _
 
 from .actions import can_rate
-from .identifiers import access_code_matches, check_tracking_no
+from .identifiers import (
+    access_code_matches,
+    check_tracking_no,
+    normalize_tracking_no,
+)
 from .models import Petition
 from .workflow import Status
 
@@ -19,8 +23,11 @@ def not_found_message() -> str:
 
 def find_petition(tracking_no, access_code) -> Petition | None:
     """The petition when number and code both match, else None (same cost)."""
-    number = check_tracking_no(str(tracking_no or ""))
-    petition = Petition.objects.filter(tracking_no=number).first() if number else None
+    text = str(tracking_no or "")
+    # A number failing its check character is still looked up (it matches no row),
+    # so that every wrong answer costs one query and one hash.
+    number = check_tracking_no(text) or "!" + normalize_tracking_no(text)[:19]
+    petition = Petition.objects.filter(tracking_no=number).first()
     stored = petition.access_code_hash if petition else ""
     matches = access_code_matches(str(access_code or ""), stored)
     return petition if petition is not None and matches else None
