@@ -86,7 +86,8 @@ class LatestPetitionsView(ReceptionOnlyMixin, WagtailAdminTemplateMixin, Templat
     template_name = "petitions/admin/latest.html"
 
     def get_context_data(self, **kwargs):
-        petitions = Petition.objects.select_related("category", "unit")[:100]
+        petitions = Petition.objects.select_related("category", "unit")
+        petitions = petitions.prefetch_related("attachments")[:100]
         return {**super().get_context_data(**kwargs), "petitions": petitions}
 
 

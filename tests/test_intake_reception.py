@@ -86,6 +86,8 @@ def test_latest_list_masks_identifiers(demo_site, receptionist, staff_client_for
     register_phone_call(staff)
     text = staff.get("/admin/petitions/latest/").content.decode()
     assert "135****5678" in text and "13512345678" not in text
+    attachment = Petition.objects.get().attachments.get()
+    assert f'href="/staff/attachments/{attachment.pk}/"' in text
 
 
 def test_attachments_download_only_for_petition_staff(
