@@ -1186,8 +1186,6 @@ class HomePage(Page):
                 .live()
                 .order_by("-date")[:3]
             )
-        # The petition form lives in the petitions app; its address is fixed.
-        context["petition_url"] = "/petitions/new/"
         return context
 
     def structured_data(self, request) -> dict:

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class PetitionsConfig(AppConfig):
     name = "petitions"
     verbose_name = _("Petitions")
+
+    def ready(self):
+        from PIL import Image
+
+        from . import conf
+
+        # Pillow refuses pictures over twice this many pixels outright and warns
+        # above it; our upload check refuses above it before decoding.
+        Image.MAX_IMAGE_PIXELS = min(
+            Image.MAX_IMAGE_PIXELS or conf.max_image_pixels(), conf.max_image_pixels()
+        )

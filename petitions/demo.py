@@ -72,8 +72,89 @@ def category_fields(name, name_en, unit_code):
     return {"name": name, "name_en": name_en, "handling_unit": unit}
 
 
+# What the public form tells petitioners once, per category (code -> fields). Set
+# only on categories without guidance yet, so an administrator's edits survive.
+CATEGORY_GUIDANCE = {
+    "enforcement": {
+        "guidance": "关于法院执行案件（判决后对方不履行、执行进度、执行款）的诉求。",
+        "guidance_en": "Requests about the enforcement of a judgment: the other side "
+        "does not pay, progress of enforcement, enforcement money.",
+        "materials": "生效法律文书（判决书、调解书）\n执行案号\n身份证明",
+        "materials_en": "The effective judgment or mediation statement\n"
+        "The enforcement case number\nProof of identity",
+    },
+    "asset-disposal": {
+        "guidance": "查封、扣押、拍卖、变卖财产的异议和进度。",
+        "guidance_en": "Seizure, auction or sale of property: objections and progress.",
+        "materials": "执行案号\n财产清单或拍卖公告\n权属证明",
+        "materials_en": "The enforcement case number\nThe list of property or the "
+        "auction notice\nProof of ownership",
+        "litigation_matter": True,
+        "procedure": "对执行行为有异议的，应依《民事诉讼法》第236条向执行法院书面提出"
+        "执行异议；对异议裁定不服的，可申请复议。",
+        "procedure_en": "An objection to an enforcement measure is made in writing "
+        "to the enforcing court (Civil Procedure Law, art. 236); a ruling on the "
+        "objection can be challenged by reconsideration.",
+    },
+    "field-enforcement": {
+        "guidance": "现场执行中的问题，例如强制迁出、搜查。",
+        "guidance_en": "Problems during field enforcement, such as eviction or search.",
+        "materials": "执行案号\n现场照片（如有）",
+        "materials_en": "The enforcement case number\nPhotos from the scene, if any",
+        "urgent_notice": "正在发生的暴力或危险，请立即拨打110。",
+        "urgent_notice_en": "If violence or danger is happening now, call 110 at once.",
+    },
+    "integrity": {
+        "guidance": "举报法院工作人员违法违纪行为。可以匿名，"
+        "我们对举报人信息严格保密。",
+        "guidance_en": "Report misconduct by court staff. You may stay anonymous; "
+        "we keep reporters' identities strictly confidential.",
+        "materials": "被举报人姓名或职务\n事实经过（时间、地点）\n证据线索",
+        "materials_en": "Name or position of the person reported\nWhat happened, "
+        "when and where\nEvidence or leads",
+        "anonymous_allowed": True,
+    },
+    "litigation-service": {
+        "guidance": "立案、送达、阅卷、诉讼费等诉讼服务事项。",
+        "guidance_en": "Case filing, service of documents, access to files, court "
+        "fees.",
+        "materials": "案号（如已立案）\n身份证明",
+        "materials_en": "The case number, if filed\nProof of identity",
+    },
+    "legal-consultation": {
+        "guidance": "一般法律问题咨询。紧急法律援助请拨打12348。",
+        "guidance_en": "General legal questions. For urgent legal aid call 12348.",
+        "materials": "与问题有关的合同、证据（如有）",
+        "materials_en": "Contracts or evidence related to the question, if any",
+        "urgent_notice": "紧急法律援助：12348。",
+        "urgent_notice_en": "Urgent legal aid: 12348.",
+    },
+    "other": {
+        "guidance": "不属于以上类别的诉求。",
+        "guidance_en": "Requests that fit none of the categories above.",
+    },
+}
+
+
+def seed_guidance() -> int:
+    updated = 0
+    for code, fields in CATEGORY_GUIDANCE.items():
+        category = Category.objects.filter(code=code).first()
+        if category is None or category.guidance:
+            continue
+        for field, value in fields.items():
+            setattr(category, field, value)
+        category.save()
+        updated += 1
+    return updated
+
+
 def seed(stdout) -> None:
     units = seed_tree(Unit, UNITS, unit_fields)
     categories = seed_tree(Category, CATEGORIES, category_fields)
-    if units or categories:
-        stdout.write(f"Created {units} units and {categories} categories.")
+    guided = seed_guidance()
+    if units or categories or guided:
+        stdout.write(
+            f"Created {units} units and {categories} categories; "
+            f"guidance for {guided} categories."
+        )

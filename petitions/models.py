@@ -1,9 +1,22 @@
-"""The petition register: units, categories, and later petitions and events."""
+"""The petition register: units, categories, deadline rules, petitions and their trail.
 
+A petition changes only through ``petitions.actions``; every change leaves an Event.
+"""
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
+
+from portal.security.crypto import EncryptedTextField
+
+from . import conf
+from .workflow import Action, Role, Status
+
+
+def in_english() -> bool:
+    return (get_language() or "").startswith("en")
 
 
 class BilingualName(models.Model):
@@ -20,7 +33,7 @@ class BilingualName(models.Model):
 
     @property
     def display_name(self) -> str:
-        if (get_language() or "").startswith("en") and self.name_en:
+        if in_english() and self.name_en:
             return self.name_en
         return self.name
 
@@ -65,8 +78,407 @@ class Category(BilingualName, MP_Node):
         related_name="categories",
     )
 
+    open_for_web = models.BooleanField(
+        _("open for web submission"),
+        default=True,
+        help_text=_("Off: the public form points to the other channels instead."),
+    )
+    anonymous_allowed = models.BooleanField(
+        _("anonymous submission allowed"),
+        default=False,
+        help_text=_("For example integrity reports: no name or ID number required."),
+    )
+    guidance = models.TextField(_("guidance (Chinese)"), blank=True)
+    guidance_en = models.TextField(_("guidance (English)"), blank=True)
+    materials = models.TextField(
+        _("materials needed (Chinese)"),
+        blank=True,
+        help_text=_("One item per line; the form lists them all at once (一次告知)."),
+    )
+    materials_en = models.TextField(_("materials needed (English)"), blank=True)
+    litigation_matter = models.BooleanField(
+        _("belongs in a legal procedure"),
+        default=False,
+        help_text=_("The form steers petitioners to the procedure below (诉访分离)."),
+    )
+    procedure = models.TextField(_("procedure to use (Chinese)"), blank=True)
+    procedure_en = models.TextField(_("procedure to use (English)"), blank=True)
+    urgent_notice = models.TextField(_("urgent matters notice (Chinese)"), blank=True)
+    urgent_notice_en = models.TextField(
+        _("urgent matters notice (English)"), blank=True
+    )
+
     node_order_by = ["code"]
 
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
+
+    def _localized(self, field: str) -> str:
+        english = getattr(self, f"{field}_en")
+        return english if in_english() and english else getattr(self, field)
+
+    @property
+    def display_guidance(self) -> str:
+        return self._localized("guidance")
+
+    @property
+    def display_materials(self) -> list[str]:
+        return [
+            line.strip()
+            for line in self._localized("materials").splitlines()
+            if line.strip()
+        ]
+
+    @property
+    def display_procedure(self) -> str:
+        return self._localized("procedure")
+
+    @property
+    def display_urgent_notice(self) -> str:
+        return self._localized("urgent_notice")
+
+    def routing_unit(self) -> Unit | None:
+        """Who handles it: this category's unit, else the nearest ancestor's, else
+        the system default (PETITIONS_DEFAULT_UNIT), else nobody yet."""
+        if self.handling_unit_id:
+            return self.handling_unit
+        for ancestor in reversed(
+            list(self.get_ancestors().select_related("handling_unit"))
+        ):
+            if ancestor.handling_unit_id:
+                return ancestor.handling_unit
+        code = conf.default_unit_code()
+        return Unit.objects.filter(code=code).first() if code else None
+
+
+class DeadlineRule(models.Model):
+    """A clock as data: how many (calendar or working) days a step may take.
+
+    A rule without a category is the system default; a category's own rule wins
+    over its parent's, which wins over the default (DOMAIN.md, deadlines).
+    """
+
+    class Kind(models.TextChoices):
+        ACCEPTANCE = "acceptance", _("Decide acceptance (from receipt)")
+        HANDLING = "handling", _("Finish handling (from acceptance)")
+        EXTENSION = "extension", _("Longest extension")
+        REVIEW = "review", _("Answer a review request")
+        RE_REVIEW = "re_review", _("Answer a re-review request")
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deadline_rules",
+        help_text=_("Empty: the default for every category without its own rule."),
+    )
+    kind = models.CharField(_("clock"), max_length=20, choices=Kind.choices)
+    days = models.PositiveSmallIntegerField(_("days"))
+    working_days = models.BooleanField(
+        _("count working days only"),
+        default=False,
+        help_text=_("Off: calendar days; a period ending on a day off runs on."),
+    )
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "kind"], name="one_rule_per_category_and_kind"
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(category__isnull=True),
+                name="one_default_rule_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.days}"
+
+    @classmethod
+    def for_category(cls, category, kind) -> tuple[int, bool]:
+        """(days, working days?) for ``kind``: the nearest rule up the tree."""
+        chain = []
+        if category is not None:
+            chain = [category, *reversed(list(category.get_ancestors()))]
+        rules = {
+            rule.category_id: rule
+            for rule in cls.objects.filter(kind=kind).filter(
+                models.Q(category__in=chain) | models.Q(category__isnull=True)
+            )
+        }
+        for node in [*chain, None]:
+            rule = rules.get(node.pk if node else None)
+            if rule is not None:
+                return rule.days, rule.working_days
+        if kind == cls.Kind.ACCEPTANCE:
+            return conf.accept_days(), False
+        raise LookupError(f"no deadline rule for {kind}")
+
+
+class DailySequence(models.Model):
+    """The last tracking sequence used on a day; incremented under a row lock."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    LETTER = "letter", _("Letter")
+    VISIT = "visit", _("Visit in person")
+    PHONE = "phone", _("Phone call")
+    HOTLINE = "hotline", _("Hotline")
+    WECHAT = "wechat", _("WeChat")
+    EMAIL = "email", _("E-mail")
+    OTHER = "other", _("Other")
+
+
+class Petition(models.Model):
+    """One request from the public, whatever channel it came by: the register's row.
+
+    Identifiers are encrypted at rest with a keyed hash beside them for exact lookup
+    (repeat petitions, issue 6); the access code is stored only as a keyed hash.
+    """
+
+    tracking_no = models.CharField(_("tracking number"), max_length=20, unique=True)
+    access_code_hash = models.CharField(max_length=100, editable=False)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="petitions",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("handling unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="petitions",
+    )
+    first_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("first-contact person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="first_contact_petitions",
+        help_text=_("首问责任人: who received it stays responsible to the end."),
+    )
+
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    id_number = EncryptedTextField(_("national ID number"), blank=True)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    email = EncryptedTextField(_("e-mail"), blank=True)
+    address = EncryptedTextField(_("address"), blank=True)
+
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"))
+    case_number = models.CharField(_("related case number"), max_length=60, blank=True)
+    complained_about = models.CharField(
+        _("party or office complained about"), max_length=200, blank=True
+    )
+    co_signers = models.PositiveIntegerField(
+        _("co-signers"), default=0, help_text=_("Others who signed a joint petition.")
+    )
+    consent_at = models.DateTimeField(_("consented to the privacy notice at"))
+    privacy_notice_version = models.CharField(
+        _("privacy notice version"), max_length=20
+    )
+
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    accept_by = models.DateField(_("decide acceptance by"), null=True, blank=True)
+    due_at = models.DateField(_("due"), null=True, blank=True)
+    expected_by = models.DateField(_("expected by"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.tracking_no
+
+    @property
+    def is_joint(self) -> bool:
+        return self.co_signers > 0
+
+
+class EventKind(models.TextChoices):
+    """What an Event records: intake steps, then the workflow's actions."""
+
+    SUBMIT = "submit", _("Submitted online")
+    REGISTER = "register", _("Registered by reception")
+    RATE = "rate", _("Rated by the petitioner")
+    NOTICE = "notice", _("Notice sent")
+
+
+EVENT_CHOICES = EventKind.choices + Action.choices
+
+
+class Event(models.Model):
+    """One step in a petition's trail (全程留痕). Public ones reach the petitioner."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_role = models.CharField(max_length=20, choices=Role.choices)
+    action = models.CharField(max_length=30, choices=EVENT_CHOICES)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    note = models.TextField(blank=True)
+    public = models.BooleanField(default=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.action}"
+
+
+class Reply(models.Model):
+    """An answer to the petitioner, signed by the unit; always public once sent."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="replies"
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField(_("reply"))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.created_at:%Y-%m-%d}"
+
+
+class Attachment(models.Model):
+    """A checked, re-encoded file kept under PRIVATE_MEDIA_ROOT by a random name."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="attachments"
+    )
+    original_name = models.CharField(max_length=255)
+    stored_name = models.CharField(max_length=100, unique=True)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Rating(models.Model):
+    """The petitioner's verdict on a closed petition (回访/评价)."""
+
+    class Verdict(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        BASICALLY = "basically", _("Basically satisfied")
+        NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="ratings"
+    )
+    verdict = models.CharField(_("rating"), max_length=20, choices=Verdict.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.verdict}"
+
+
+class Notification(models.Model):
+    """One notice to the petitioner by one channel; the worker sends and retries it.
+
+    The access code an acknowledgement carries is kept encrypted here only until
+    the notice is sent (or given up), then erased.
+    """
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+        REPLY = "reply", _("Reply notice")
+
+    class Medium(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    medium = models.CharField(max_length=10, choices=Medium.choices)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING
+    )
+    secret = EncryptedTextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.kind} by {self.medium}"

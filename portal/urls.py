@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home.sitemaps import PortalSitemap
 from home.views import robots_txt
+from petitions.api import api as petitions_api
 from portal import views
 
 urlpatterns = [
@@ -19,12 +20,17 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("display/", views.display_mode, name="display_mode"),
+    path("api/v1/", petitions_api.urls),
+    # Staff downloads (attachments): under /staff/, behind two factors.
+    path("staff/", include("petitions.staff")),
 ]
 
 urlpatterns += i18n_patterns(
     # Staff sign-in (password, then a code) in both languages: /account/ and
     # /en/account/; outside STAFF_URL_PREFIXES on purpose.
     path("account/", include("portal.security.urls")),
+    # The petition register's public side, before Wagtail's catch-all.
+    path("petitions/", include("petitions.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

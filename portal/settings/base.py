@@ -145,6 +145,8 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+# Petition attachments: outside MEDIA_ROOT and STATIC_ROOT, read only by a staff view.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -261,6 +263,14 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 PERIODIC_TASKS = {
     "portal.tasks.prune_task_results": 24 * 3600,
 }
+
+# Petitions (defaults and the rest of the knobs: petitions/conf.py).
+# SMS: console (prints), locmem (tests), http (POST to the gateway at SMS_URL).
+SMS_URL = env_str("SMS_URL")
+SMS_TOKEN = env_str("SMS_TOKEN")
+SMS_BACKEND = env_str("SMS_BACKEND", "http" if SMS_URL else "console")
+# Unit code that receives petitions whose category (and its parents) name no unit.
+PETITIONS_DEFAULT_UNIT = env_str("PETITIONS_DEFAULT_UNIT")
 
 PORTAL_NAME = _("Public Legal Services Portal")
 

@@ -1,5 +1,8 @@
 """The test run: the services `make test` exported, fast hashing, no real mail."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -18,3 +21,6 @@ CACHES["pages"] = {  # noqa: F405
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "pages",
 }
+SMS_BACKEND = "locmem"
+# Attachments written by tests go to a throw-away folder, never var/private.
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-private-"))

@@ -1,0 +1,199 @@
+"""Reception's screens in the Wagtail admin: register a request, print its receipt,
+and a short list of the latest petitions with identifiers masked.
+
+The full staff workspace (queues, detail, actions) is issue 6's; categories (with
+their guidance) and deadline rules are edited here as data.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView
+from treebeard.forms import movenodeform_factory
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from . import actions
+from .forms import RegistrationForm
+from .models import Category, DeadlineRule, Petition
+from .staff import works_on_petitions
+
+RECEIPT_SESSION_KEY = "petitions_staff_receipt"
+
+
+class ReceptionOnlyMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not works_on_petitions(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RegisterPetitionView(ReceptionOnlyMixin, WagtailAdminTemplateMixin, FormView):
+    """A letter, visit, phone call or WeChat message enters the register here."""
+
+    page_title = _("Register a request")
+    header_icon = "form"
+    template_name = "petitions/admin/register.html"
+    form_class = RegistrationForm
+
+    def post(self, request, *args, **kwargs):
+        try:
+            submission = actions.register(
+                request.POST, request.FILES, actor=request.user, request=request
+            )
+        except actions.PetitionRefused as refusal:
+            return self.form_invalid(refusal.form)
+        request.session[RECEIPT_SESSION_KEY] = {
+            "petition_id": submission.petition.pk,
+            "access_code": submission.access_code,
+        }
+        return redirect("petitions_admin_receipt")
+
+
+class ReceiptView(ReceptionOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    """The receipt handed to the citizen: number and code, printed once."""
+
+    page_title = _("Receipt")
+    header_icon = "doc-full"
+    template_name = "petitions/admin/receipt.html"
+
+    def get(self, request, *args, **kwargs):
+        data = request.session.get(RECEIPT_SESSION_KEY)
+        petition = (
+            Petition.objects.filter(pk=data["petition_id"]).first() if data else None
+        )
+        if petition is None:
+            return redirect("petitions_admin_register")
+        return self.render_to_response(
+            self.get_context_data(
+                petition=petition,
+                access_code=data["access_code"],
+                site_url=settings.SITE_URL,
+            )
+        )
+
+
+class LatestPetitionsView(ReceptionOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    """The 100 latest petitions, identifiers masked (issue 6 adds the workspace)."""
+
+    page_title = _("Latest petitions")
+    header_icon = "list-ul"
+    template_name = "petitions/admin/latest.html"
+
+    def get_context_data(self, **kwargs):
+        petitions = Petition.objects.select_related("category", "unit")
+        petitions = petitions.prefetch_related("attachments")[:100]
+        return {**super().get_context_data(**kwargs), "petitions": petitions}
+
+
+@hooks.register("register_admin_urls")
+def register_petition_admin_urls():
+    return [
+        path(
+            "petitions/register/",
+            RegisterPetitionView.as_view(),
+            name="petitions_admin_register",
+        ),
+        path(
+            "petitions/receipt/", ReceiptView.as_view(), name="petitions_admin_receipt"
+        ),
+        path(
+            "petitions/latest/",
+            LatestPetitionsView.as_view(),
+            name="petitions_admin_latest",
+        ),
+    ]
+
+
+class PetitionMenuItem(MenuItem):
+    def is_shown(self, request):
+        return works_on_petitions(request.user)
+
+
+class DeadlineRuleViewSet(ModelViewSet):
+    model = DeadlineRule
+    icon = "time"
+    menu_label = _("Deadline rules")
+    add_to_admin_menu = False
+    form_fields = ["category", "kind", "days", "working_days"]
+    list_display = [
+        "kind",
+        Column("category", label=_("category")),
+        "days",
+        "working_days",
+    ]
+
+
+deadline_rules = DeadlineRuleViewSet("petition_deadline_rules")
+
+CATEGORY_FIELDS = [
+    "name",
+    "name_en",
+    "code",
+    "handling_unit",
+    "open_for_web",
+    "anonymous_allowed",
+    "guidance",
+    "guidance_en",
+    "materials",
+    "materials_en",
+    "litigation_matter",
+    "procedure",
+    "procedure_en",
+    "urgent_notice",
+    "urgent_notice_en",
+]
+
+
+class CategoryViewSet(ModelViewSet):
+    """Categories with what the public form tells about each (一次告知, 诉访分离).
+
+    treebeard's form places a new category in the tree (under a parent or at the
+    top), which a plain model form cannot do.
+    """
+
+    model = Category
+    icon = "folder-open-inverse"
+    menu_label = _("Categories")
+    add_to_admin_menu = False
+    list_display = ["display_name", "code", "handling_unit", "open_for_web"]
+    ordering = ["path"]
+
+    def get_form_class(self, for_update=False):
+        return movenodeform_factory(Category, fields=CATEGORY_FIELDS)
+
+
+categories = CategoryViewSet("petition_categories")
+
+
+@hooks.register("register_admin_viewset")
+def register_petition_viewsets():
+    return [categories, deadline_rules]
+
+
+@hooks.register("register_admin_menu_item")
+def register_petitions_menu():
+    menu = Menu(
+        items=[
+            PetitionMenuItem(
+                _("Register a request"),
+                reverse("petitions_admin_register"),
+                icon_name="plus",
+                order=10,
+            ),
+            PetitionMenuItem(
+                _("Latest petitions"),
+                reverse("petitions_admin_latest"),
+                icon_name="list-ul",
+                order=20,
+            ),
+            categories.get_menu_item(order=30),
+            deadline_rules.get_menu_item(order=40),
+        ]
+    )
+    return SubmenuMenuItem(_("Petitions"), menu, icon_name="form", order=300)

@@ -1,0 +1,59 @@
+"""The HTTP SMS gateway backend posts JSON and reports a gateway that fails."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from petitions import sms
+
+
+class Gateway(BaseHTTPRequestHandler):
+    received: list = []
+    answer = 200
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        length = int(self.headers["Content-Length"])
+        Gateway.received.append(
+            {
+                "body": json.loads(self.rfile.read(length)),
+                "auth": self.headers.get("Authorization"),
+            }
+        )
+        self.send_response(Gateway.answer)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def gateway(settings):
+    server = HTTPServer(("127.0.0.1", 0), Gateway)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    Gateway.received, Gateway.answer = [], 200
+    settings.SMS_BACKEND = "http"
+    settings.SMS_URL = f"http://127.0.0.1:{server.server_port}/send"
+    settings.SMS_TOKEN = "secret-token"
+    yield Gateway
+    server.shutdown()
+
+
+def test_http_backend_posts_the_message_with_the_token(gateway):
+    """One JSON POST per message, with the bearer token."""
+    sms.send_sms("13812345678", "您的诉求已收到")
+    assert gateway.received == [
+        {
+            "body": {"to": "13812345678", "text": "您的诉求已收到"},
+            "auth": "Bearer secret-token",
+        }
+    ]
+
+
+def test_http_backend_raises_when_the_gateway_fails(gateway):
+    """A 5xx from the gateway is an SMSError, which the task retries."""
+    gateway.answer = 503
+    with pytest.raises(sms.SMSError):
+        sms.send_sms("13812345678", "text")
