@@ -1,6 +1,92 @@
-from django.db import connection
+"""The embedded engine: the portal's own database, SQLite FTS5 or PostgreSQL tsvector.
 
-from .base import SearchBackend
+It indexes the same segmented words as Elasticsearch (``search.text.segment``) and
+answers the same ``SearchPlan``: every word required (in any text field), exact
+phrases compared with the compacted normalised text, excluded words removed,
+filters, facets and date ranges through ``SearchValue`` rows, which read the same on
+both databases.
+"""
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime, time
+from itertools import islice
+
+from django.db import DatabaseError, connection, transaction
+from django.utils.dateparse import parse_date, parse_datetime
+
+from search.documents import KINDS, WEIGHTS, Kind, keyword_values, text_values
+from search.models import SearchEntry, SearchValue
+from search.text import segment
+
+from .base import (
+    Hit,
+    SearchBackend,
+    SearchPlan,
+    SearchResult,
+    SearchUnavailable,
+    utc_iso,
+)
+from .base import compact as compact_text
+
+BATCH = 1000
+FACET_SIZE = 50
+ENTRY = SearchEntry._meta.db_table
+VALUE = SearchValue._meta.db_table
+
+
+def _iso(value) -> str:
+    """A date from a document (datetime, date or ISO string) as engines compare it."""
+    if isinstance(value, str):
+        value = parse_datetime(value) or parse_date(value)
+    if not value:
+        return ""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time.min)
+    return utc_iso(value)
+
+
+def entry_for(kind: Kind, document: dict) -> tuple[SearchEntry, list[tuple[str, str]]]:
+    """The row and the (name, value) pairs that index ``document``."""
+    columns = {"A": [], "B": [], "C": []}
+    compacts = []
+    for name, weight in kind.text_fields.items():
+        for value in text_values(document.get(name)):
+            columns[weight].append(segment(value))
+            compacts.append(compact_text(value))
+    entry = SearchEntry(
+        kind=kind.name,
+        key=str(document["id"]),
+        version=str(document.get("version", "")),
+        source=document,
+        words_a=" ".join(columns["A"]),
+        words_b=" ".join(columns["B"]),
+        words_c=" ".join(columns["C"]),
+        compact="|".join(compacts),
+        newest=_iso(document.get(kind.newest_field)),
+        deadline=_iso(document.get(kind.deadline_field)),
+    )
+    values = [
+        (name, value[:200])
+        for name in kind.keyword_fields + kind.lookups
+        for value in keyword_values(document.get(name))
+    ]
+    values += [
+        (name, _iso(document.get(name)))
+        for name in kind.date_fields
+        if _iso(document.get(name))
+    ]
+    return entry, values
+
+
+def _batches(items: Iterable, size: int):
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _fts5_string(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
 
 
 class DatabaseBackend(SearchBackend):
@@ -14,4 +100,197 @@ class DatabaseBackend(SearchBackend):
 
     def ping(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+            cursor.execute(f"SELECT 1 FROM {ENTRY} LIMIT 1")
+
+    # Writing ------------------------------------------------------------------
+
+    def _delete_keys(self, kind: str, keys: list[str]) -> None:
+        entries = SearchEntry.objects.filter(kind=kind, key__in=keys)
+        SearchValue.objects.filter(entry__in=entries.values("pk"))._raw_delete(
+            SearchValue.objects.db
+        )
+        entries._raw_delete(SearchEntry.objects.db)
+
+    def _write_batch(self, kind: Kind, documents: list[dict]) -> int:
+        built = [entry_for(kind, document) for document in documents]
+        with transaction.atomic():
+            self._delete_keys(kind.name, [entry.key for entry, _ in built])
+            SearchEntry.objects.bulk_create([entry for entry, _ in built])
+            SearchValue.objects.bulk_create(
+                SearchValue(entry=entry, name=name, value=value)
+                for entry, values in built
+                for name, value in values
+            )
+        return len(built)
+
+    def upsert(self, kind: str, documents: Iterable[dict]) -> int:
+        spec = KINDS[kind]
+        try:
+            return sum(
+                self._write_batch(spec, batch) for batch in _batches(documents, BATCH)
+            )
+        except DatabaseError as error:
+            raise SearchUnavailable(str(error)) from error
+
+    def delete(self, kind: str, ids: Iterable[str]) -> None:
+        for batch in _batches((str(key) for key in ids), BATCH):
+            with transaction.atomic():
+                self._delete_keys(kind, batch)
+
+    def versions(self, kind: str) -> dict[str, str]:
+        return dict(SearchEntry.objects.filter(kind=kind).values_list("key", "version"))
+
+    def rebuild(
+        self,
+        kind: str,
+        documents: Iterable[dict],
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Rewrite every document batch by batch, then drop the ones that are gone:
+        each batch replaces its rows in one transaction, so readers always see a
+        whole index."""
+        spec = KINDS[kind]
+        seen: set[str] = set()
+        written = 0
+        for batch in _batches(documents, BATCH):
+            written += self._write_batch(spec, batch)
+            seen.update(str(document["id"]) for document in batch)
+            if progress:
+                progress(written)
+        gone = [key for key in self.versions(kind) if key not in seen]
+        self.delete(kind, gone)
+        return written
+
+    def clear(self, kind: str) -> None:
+        self.delete(kind, list(self.versions(kind)))
+
+    # Searching ----------------------------------------------------------------
+
+    def _text_sql(self, plan: SearchPlan) -> tuple[str, str, list, str, list]:
+        """(FROM clause, score expression, its params, WHERE parts, their params)."""
+        words = plan.parsed.words
+        excluded = plan.parsed.excluded
+        where, params = [], []
+        a, b, c = (WEIGHTS[weight] for weight in "ABC")
+        if connection.vendor == "sqlite":
+            source = f"{ENTRY} e"
+            score, score_params = "0.0", []
+            if words:
+                source = f"search_fts JOIN {ENTRY} e ON e.id = search_fts.rowid"
+                where.append("search_fts MATCH %s")
+                params.append(" AND ".join(_fts5_string(word) for word in words))
+                score = f"-bm25(search_fts, {a}, {b}, {c})"
+            if excluded:
+                where.append(
+                    "e.id NOT IN (SELECT rowid FROM search_fts WHERE search_fts "
+                    "MATCH %s)"
+                )
+                params.append(" OR ".join(_fts5_string(word) for word in excluded))
+            return source, score, score_params, where, params
+        if connection.vendor != "postgresql":
+            raise SearchUnavailable(f"no full text on {connection.vendor}")
+        source = f"{ENTRY} e"
+        score, score_params = "0.0", []
+        if words:
+            query = " && ".join(["phraseto_tsquery('simple', %s)"] * len(words))
+            where.append(f"e.search_vector @@ ({query})")
+            params.extend(words)
+            # ts_rank's weights are listed D, C, B, A.
+            score = f"ts_rank('{{0.1, {c / a:.3f}, {b / a:.3f}, 1.0}}', "
+            score += f"e.search_vector, ({query}))"
+            score_params = list(words)
+        if excluded:
+            query = " || ".join(["phraseto_tsquery('simple', %s)"] * len(excluded))
+            where.append(f"NOT (e.search_vector @@ ({query}))")
+            params.extend(excluded)
+        return source, score, score_params, where, params
+
+    def _where(self, plan: SearchPlan) -> tuple[list[str], list]:
+        where, params = ["e.kind = %s"], [plan.kind.name]
+        for name, values in plan.terms.items():
+            marks = ", ".join(["%s"] * len(values))
+            where.append(
+                f"EXISTS (SELECT 1 FROM {VALUE} v WHERE v.entry_id = e.id "
+                f"AND v.name = %s AND v.value IN ({marks}))"
+            )
+            params += [name, *values]
+        if plan.date_field and (plan.date_gte or plan.date_lt):
+            bounds = ["v.name = %s"]
+            params.append(plan.date_field)
+            if plan.date_gte:
+                bounds.append("v.value >= %s")
+                params.append(plan.date_gte)
+            if plan.date_lt:
+                bounds.append("v.value < %s")
+                params.append(plan.date_lt)
+            where.append(
+                f"EXISTS (SELECT 1 FROM {VALUE} v WHERE v.entry_id = e.id "
+                f"AND {' AND '.join(bounds)})"
+            )
+        for phrase in plan.compact_phrases:
+            where.append("e.compact LIKE %s")
+            params.append(f"%{phrase}%")
+        return where, params
+
+    @staticmethod
+    def _order(plan: SearchPlan) -> str:
+        tiebreak = "e.newest DESC, e.key ASC"
+        if plan.sort == "newest":
+            return tiebreak
+        if plan.sort == "deadline":
+            return (
+                "CASE WHEN e.deadline = '' THEN 1 ELSE 0 END, e.deadline ASC, "
+                + tiebreak
+            )
+        return "score DESC, " + tiebreak
+
+    def execute(self, plan: SearchPlan) -> SearchResult:
+        source, score, score_params, text_where, text_params = self._text_sql(plan)
+        where, params = self._where(plan)
+        where_sql = " AND ".join(text_where + where)
+        params = text_params + params
+        page_sql = (
+            f"SELECT e.key, e.source, {score} AS score FROM {source} "
+            f"WHERE {where_sql} ORDER BY {self._order(plan)} LIMIT %s OFFSET %s"
+        )
+        count_sql = f"SELECT COUNT(*) FROM {source} WHERE {where_sql}"
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(count_sql, params)
+                total = cursor.fetchone()[0]
+                cursor.execute(
+                    page_sql, score_params + params + [plan.limit, plan.offset]
+                )
+                rows = cursor.fetchall()
+                facets = self._facets(cursor, plan, source, where_sql, params)
+        except DatabaseError as error:
+            raise SearchUnavailable(str(error)) from error
+        hits = [
+            Hit(id=key, score=float(score or 0.0), source=_json(source_value))
+            for key, source_value, score in rows
+        ]
+        return SearchResult(total=total, hits=hits, facets=facets)
+
+    def _facets(self, cursor, plan, source, where_sql, params) -> dict:
+        if not plan.facets:
+            return {}
+        marks = ", ".join(["%s"] * len(plan.facets))
+        cursor.execute(
+            f"SELECT f.name, f.value, COUNT(*) AS n FROM {VALUE} f "
+            f"WHERE f.name IN ({marks}) AND f.entry_id IN "
+            f"(SELECT e.id FROM {source} WHERE {where_sql}) "
+            "GROUP BY f.name, f.value ORDER BY n DESC, f.value ASC",
+            list(plan.facets) + params,
+        )
+        facets = {name: [] for name in plan.facets}
+        for name, value, count in cursor.fetchall():
+            if len(facets[name]) < FACET_SIZE:
+                facets[name].append((value, count))
+        return facets
+
+
+def _json(value):
+    """JSON columns come back decoded on PostgreSQL and as text on SQLite."""
+    if isinstance(value, str):
+        return json.loads(value)
+    return value

@@ -1,0 +1,64 @@
+"""The full-text structure for the database in use: FTS5 on SQLite, tsvector on
+PostgreSQL. Other databases get neither and the engine refuses to start there."""
+
+from django.db import migrations
+
+ENTRY = "portal_search_searchentry"
+
+SQLITE_FORWARD = [
+    f"""CREATE VIRTUAL TABLE search_fts USING fts5(
+        words_a, words_b, words_c,
+        content='{ENTRY}', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 0')""",
+    f"""CREATE TRIGGER search_fts_insert AFTER INSERT ON {ENTRY} BEGIN
+        INSERT INTO search_fts(rowid, words_a, words_b, words_c)
+        VALUES (new.id, new.words_a, new.words_b, new.words_c);
+    END""",
+    f"""CREATE TRIGGER search_fts_delete AFTER DELETE ON {ENTRY} BEGIN
+        INSERT INTO search_fts(search_fts, rowid, words_a, words_b, words_c)
+        VALUES ('delete', old.id, old.words_a, old.words_b, old.words_c);
+    END""",
+    f"""CREATE TRIGGER search_fts_update AFTER UPDATE ON {ENTRY} BEGIN
+        INSERT INTO search_fts(search_fts, rowid, words_a, words_b, words_c)
+        VALUES ('delete', old.id, old.words_a, old.words_b, old.words_c);
+        INSERT INTO search_fts(rowid, words_a, words_b, words_c)
+        VALUES (new.id, new.words_a, new.words_b, new.words_c);
+    END""",
+]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS search_fts_update",
+    "DROP TRIGGER IF EXISTS search_fts_delete",
+    "DROP TRIGGER IF EXISTS search_fts_insert",
+    "DROP TABLE IF EXISTS search_fts",
+]
+POSTGRES_FORWARD = [
+    f"""ALTER TABLE {ENTRY} ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('simple'::regconfig, words_a), 'A')
+        || setweight(to_tsvector('simple'::regconfig, words_b), 'B')
+        || setweight(to_tsvector('simple'::regconfig, words_c), 'C')
+    ) STORED""",
+    f"CREATE INDEX search_entry_vector ON {ENTRY} USING GIN (search_vector)",
+]
+POSTGRES_BACKWARD = [
+    "DROP INDEX IF EXISTS search_entry_vector",
+    f"ALTER TABLE {ENTRY} DROP COLUMN IF EXISTS search_vector",
+]
+
+
+def _run(statements_by_vendor):
+    def run(apps, schema_editor):
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("portal_search", "0001_index")]
+
+    operations = [
+        migrations.RunPython(
+            _run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
+            _run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
+        )
+    ]
