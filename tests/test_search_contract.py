@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from petitions.identifiers import format_tracking_no
-from search.backends.base import SearchRequest, id_number_key, phone_key
+from search.backends.base import SearchRequest, case_key, id_number_key, phone_key
 
 CITY, EAST, WEST = "0001", "00010001", "00010002"
 EAST_PATH, WEST_PATH = [CITY, EAST], [CITY, WEST]
@@ -53,7 +53,6 @@ CORPUS = [
         overdue=True,
         due="2026-03-20T00:00:00+08:00",
         case_no="（2024）京0105执1234号",
-        case_key="(2024)京0105执1234号",
     ),
     petition(
         2,
@@ -158,6 +157,7 @@ def engine(request, db):
 
         backend = DatabaseBackend()
     corpus = [dict(document) for document in CORPUS]
+    corpus[0]["case_key"] = case_key(corpus[0]["case_no"])
     corpus[0]["phone_hash"] = phone_key(PHONE)
     corpus[0]["id_hash"] = id_number_key(ID_NUMBER)
     corpus[1]["phone_hash"] = phone_key("13900001111")

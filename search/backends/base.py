@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from search.documents import KINDS, Kind
@@ -23,9 +24,6 @@ SORTS = ("relevance", "newest", "deadline")
 MAX_PER_PAGE = 100
 # Engines refuse deep pages (Elasticsearch's result window); nobody reads page 500.
 MAX_RESULT_WINDOW = 10_000
-CASE_NO = re.compile(r"^\(\d{4}\)[^\s()]{1,12}\d*号$")
-PHONE = re.compile(r"^(?:\+?86)?(1\d{10})$")
-ID_NUMBER = re.compile(r"^\d{17}[\dx]$")
 
 
 class SearchUnavailable(Exception):
@@ -125,25 +123,35 @@ def _bound(value: date | datetime | None, end: bool) -> str:
 
 
 def phone_key(value: str) -> str:
-    """The keyed hash under which a phone number is indexed and looked up."""
+    """The keyed hash of a phone number, as intake stores it (``check_phone``)."""
+    from petitions.validators import MOBILE_RE, check_phone, fold_width
     from portal.security.crypto import keyed_hash
 
-    digits = re.sub(r"[\s\-()]", "", normalize(value or ""))
-    match = PHONE.match(digits)
-    return keyed_hash(f"phone:{match.group(1) if match else digits}")
+    text = re.sub(r"[\s\-()]", "", fold_width(value or "")).removeprefix("+86")
+    if not MOBILE_RE.match(text):
+        try:
+            text = check_phone(value)
+        except ValidationError:
+            pass
+    return keyed_hash(text)
 
 
 def id_number_key(value: str) -> str:
-    """The keyed hash under which a national ID number is indexed and looked up."""
+    """The keyed hash of a national ID number, as intake stores it."""
     from portal.security.crypto import keyed_hash
     from portal.security.personal_data import normalise_id_number
 
-    return keyed_hash(f"id:{normalise_id_number(value)}")
+    return keyed_hash(normalise_id_number(value))
 
 
 def case_key(value: str) -> str:
-    """A court case number as compared: folded width and case, no spaces."""
-    return re.sub(r"\s", "", normalize(value or ""))
+    """A court case number as compared: the form ``check_case_number`` keeps."""
+    from petitions.validators import check_case_number
+
+    try:
+        return check_case_number(value)
+    except ValidationError:
+        return re.sub(r"\s", "", normalize(value or ""))
 
 
 def recognise_lookup(text: str) -> dict[str, str]:
@@ -153,6 +161,8 @@ def recognise_lookup(text: str) -> dict[str, str]:
     box as words; an identifier is looked up exactly rather than cut into words.
     """
     from petitions.identifiers import check_tracking_no
+    from petitions.validators import MOBILE_RE, check_case_number, fold_width
+    from portal.security.personal_data import ID_PATTERN, normalise_id_number
 
     text = (text or "").strip()
     if not text or len(text) > 40:
@@ -160,13 +170,14 @@ def recognise_lookup(text: str) -> dict[str, str]:
     tracking_no = check_tracking_no(text)
     if tracking_no:
         return {"tracking_no": tracking_no}
-    key = case_key(text)
-    if CASE_NO.match(key):
-        return {"case_key": key}
-    digits = re.sub(r"[\s\-()]", "", normalize(text))
-    if PHONE.match(digits):
+    try:
+        return {"case_key": check_case_number(text)}
+    except ValidationError:
+        pass
+    digits = re.sub(r"[\s\-()]", "", fold_width(text)).removeprefix("+86")
+    if MOBILE_RE.match(digits):
         return {"phone_hash": phone_key(digits)}
-    if ID_NUMBER.match(digits):
+    if ID_PATTERN.match(normalise_id_number(digits)):
         return {"id_hash": id_number_key(digits)}
     return {}
 

@@ -127,6 +127,8 @@ class ElasticsearchBackend(SearchBackend):
         if not self._safe_indices(spec):
             return {}
         try:
+            # Reconcile must see the latest writes, not the last periodic refresh.
+            self.client.indices.refresh(index=spec.alias)
             return {
                 item["_id"]: item["_source"].get("version", "")
                 for item in es_helpers.scan(

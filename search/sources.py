@@ -1,0 +1,4 @@
+"""The portal's sources of documents: one builder per indexed model.
+
+Importing this module registers them with ``search.indexing``.
+"""
