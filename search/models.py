@@ -45,7 +45,10 @@ class SearchValue(models.Model):
 
     # Deleted explicitly before their entry, in one statement, by the engine.
     entry = models.ForeignKey(
-        SearchEntry, on_delete=models.DO_NOTHING, related_name="values"
+        SearchEntry,
+        on_delete=models.DO_NOTHING,
+        related_name="values",
+        db_index=False,  # search_value_entry below serves the same lookups
     )
     name = models.CharField(max_length=40)
     value = models.CharField(max_length=200)

@@ -172,14 +172,27 @@ class DatabaseBackend(SearchBackend):
         excluded = plan.parsed.excluded
         where, params = [], []
         a, b, c = (WEIGHTS[weight] for weight in "ABC")
+        phrases = [f"%{phrase}%" for phrase in plan.compact_phrases]
         if connection.vendor == "sqlite":
             source = f"{ENTRY} e"
             score, score_params = "0.0", []
+            # CROSS JOIN makes SQLite start from the full-text matches.
             if words:
-                source = f"search_fts JOIN {ENTRY} e ON e.id = search_fts.rowid"
+                source = f"search_fts CROSS JOIN {ENTRY} e ON e.id = search_fts.rowid"
                 where.append("search_fts MATCH %s")
                 params.append(" AND ".join(_fts5_string(word) for word in words))
                 score = f"-bm25(search_fts, {a}, {b}, {c})"
+            elif phrases:
+                source = (
+                    f"search_phrase CROSS JOIN {ENTRY} e ON e.id = search_phrase.rowid"
+                )
+                where.append("search_phrase.compact LIKE %s")
+                params.append(phrases.pop(0))
+            for phrase in phrases:
+                where.append(
+                    "e.id IN (SELECT rowid FROM search_phrase WHERE compact LIKE %s)"
+                )
+                params.append(phrase)
             if excluded:
                 where.append(
                     "e.id NOT IN (SELECT rowid FROM search_fts WHERE search_fts "
@@ -203,6 +216,9 @@ class DatabaseBackend(SearchBackend):
             query = " || ".join(["phraseto_tsquery('simple', %s)"] * len(excluded))
             where.append(f"NOT (e.search_vector @@ ({query}))")
             params.extend(excluded)
+        for phrase in phrases:
+            where.append("e.compact LIKE %s")
+            params.append(phrase)
         return source, score, score_params, where, params
 
     def _where(self, plan: SearchPlan) -> tuple[list[str], list]:
@@ -227,9 +243,6 @@ class DatabaseBackend(SearchBackend):
                 f"EXISTS (SELECT 1 FROM {VALUE} v WHERE v.entry_id = e.id "
                 f"AND {' AND '.join(bounds)})"
             )
-        for phrase in plan.compact_phrases:
-            where.append("e.compact LIKE %s")
-            params.append(f"%{phrase}%")
         return where, params
 
     @staticmethod
@@ -275,12 +288,13 @@ class DatabaseBackend(SearchBackend):
         if not plan.facets:
             return {}
         marks = ", ".join(["%s"] * len(plan.facets))
+        join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
         cursor.execute(
-            f"SELECT f.name, f.value, COUNT(*) AS n FROM {VALUE} f "
-            f"WHERE f.name IN ({marks}) AND f.entry_id IN "
-            f"(SELECT e.id FROM {source} WHERE {where_sql}) "
+            f"SELECT f.name, f.value, COUNT(*) AS n "
+            f"FROM (SELECT e.id FROM {source} WHERE {where_sql}) m "
+            f"{join} {VALUE} f ON f.entry_id = m.id WHERE f.name IN ({marks}) "
             "GROUP BY f.name, f.value ORDER BY n DESC, f.value ASC",
-            list(plan.facets) + params,
+            params + list(plan.facets),
         )
         facets = {name: [] for name in plan.facets}
         for name, value, count in cursor.fetchall():

@@ -1,5 +1,6 @@
-"""The full-text structure for the database in use: FTS5 on SQLite, tsvector on
-PostgreSQL. Other databases get neither and the engine refuses to start there."""
+"""The full-text structure for the database in use: FTS5 on SQLite (words, and a
+trigram table that makes "exact phrase" LIKE lookups indexed), tsvector on
+PostgreSQL. Other databases get neither and the engine refuses to search there."""
 
 from django.db import migrations
 
@@ -10,19 +11,27 @@ SQLITE_FORWARD = [
         words_a, words_b, words_c,
         content='{ENTRY}', content_rowid='id',
         tokenize='unicode61 remove_diacritics 0')""",
+    f"""CREATE VIRTUAL TABLE search_phrase USING fts5(
+        compact, content='{ENTRY}', content_rowid='id', tokenize='trigram')""",
     f"""CREATE TRIGGER search_fts_insert AFTER INSERT ON {ENTRY} BEGIN
         INSERT INTO search_fts(rowid, words_a, words_b, words_c)
         VALUES (new.id, new.words_a, new.words_b, new.words_c);
+        INSERT INTO search_phrase(rowid, compact) VALUES (new.id, new.compact);
     END""",
     f"""CREATE TRIGGER search_fts_delete AFTER DELETE ON {ENTRY} BEGIN
         INSERT INTO search_fts(search_fts, rowid, words_a, words_b, words_c)
         VALUES ('delete', old.id, old.words_a, old.words_b, old.words_c);
+        INSERT INTO search_phrase(search_phrase, rowid, compact)
+        VALUES ('delete', old.id, old.compact);
     END""",
     f"""CREATE TRIGGER search_fts_update AFTER UPDATE ON {ENTRY} BEGIN
         INSERT INTO search_fts(search_fts, rowid, words_a, words_b, words_c)
         VALUES ('delete', old.id, old.words_a, old.words_b, old.words_c);
         INSERT INTO search_fts(rowid, words_a, words_b, words_c)
         VALUES (new.id, new.words_a, new.words_b, new.words_c);
+        INSERT INTO search_phrase(search_phrase, rowid, compact)
+        VALUES ('delete', old.id, old.compact);
+        INSERT INTO search_phrase(rowid, compact) VALUES (new.id, new.compact);
     END""",
 ]
 SQLITE_BACKWARD = [
@@ -30,6 +39,7 @@ SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS search_fts_delete",
     "DROP TRIGGER IF EXISTS search_fts_insert",
     "DROP TABLE IF EXISTS search_fts",
+    "DROP TABLE IF EXISTS search_phrase",
 ]
 POSTGRES_FORWARD = [
     f"""ALTER TABLE {ENTRY} ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
