@@ -20,6 +20,8 @@ urlpatterns += i18n_patterns(
     # Staff sign-in (password, then a code) in both languages: /account/ and
     # /en/account/; outside STAFF_URL_PREFIXES on purpose.
     path("account/", include("portal.security.urls")),
+    # Public search (/search/, /en/search/): before Wagtail's catch-all page route.
+    path("search/", include("search.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -366,3 +366,15 @@ def test_pages_by_language_and_section(engine):
     ]
     assert ids(engine, "wages", kind="pages", filters={"language": ["en"]}) == ["p3"]
     assert ids(engine, "工资", kind="pages", filters={"section": ["enforcement"]}) == []
+
+
+def test_any_word_matching_ranks_guides_for_a_long_text(engine):
+    """Suggestions from what a citizen writes: any word counts, the best guide first."""
+    request = SearchRequest(
+        kind="pages",
+        query="公司 拖欠 工资 三个月 怎么办",
+        match_any=True,
+        filters={"language": ["zh-hans"]},
+    )
+    found = [hit.id for hit in engine.search(request).hits]
+    assert found == ["p1", "p2"]

@@ -48,6 +48,8 @@ class SearchRequest:
     phone: str = ""
     facets: list[str] = field(default_factory=list)
     sort: str = "relevance"
+    # Any word may match (suggestions from a long text) instead of every word.
+    match_any: bool = False
     page: int = 1
     per_page: int = 20
     highlight: bool = True
@@ -84,6 +86,7 @@ class SearchPlan:
     date_lt: str
     facets: list[str]
     sort: str
+    match_any: bool
     offset: int
     limit: int
     empty: bool = False  # a scope of no units: answer nothing without asking
@@ -227,6 +230,7 @@ def plan_request(request: SearchRequest) -> SearchPlan:
         date_lt=_bound(request.date_to, end=True) if date_field else "",
         facets=[name for name in request.facets if name in kind.keyword_fields],
         sort=sort,
+        match_any=request.match_any,
         offset=min(offset, MAX_RESULT_WINDOW - per_page),
         limit=per_page,
         empty=request.scope is not None and not request.scope,

@@ -180,7 +180,8 @@ class DatabaseBackend(SearchBackend):
             if words:
                 source = f"search_fts CROSS JOIN {ENTRY} e ON e.id = search_fts.rowid"
                 where.append("search_fts MATCH %s")
-                params.append(" AND ".join(_fts5_string(word) for word in words))
+                joiner = " OR " if plan.match_any else " AND "
+                params.append(joiner.join(_fts5_string(word) for word in words))
                 score = f"-bm25(search_fts, {a}, {b}, {c})"
             elif phrases:
                 source = (
@@ -205,7 +206,8 @@ class DatabaseBackend(SearchBackend):
         source = f"{ENTRY} e"
         score, score_params = "0.0", []
         if words:
-            query = " && ".join(["phraseto_tsquery('simple', %s)"] * len(words))
+            joiner = " || " if plan.match_any else " && "
+            query = joiner.join(["phraseto_tsquery('simple', %s)"] * len(words))
             where.append(f"e.search_vector @@ ({query})")
             params.extend(words)
             # ts_rank's weights are listed D, C, B, A.

@@ -206,10 +206,13 @@ class ElasticsearchBackend(SearchBackend):
             f"{name}_exact^{WEIGHTS[weight]}"
             for name, weight in kind.text_fields.items()
         ]
-        must = [
+        word_queries = [
             Q("multi_match", query=word, fields=words_fields, type="best_fields")
             for word in plan.parsed.words
         ]
+        must = word_queries
+        if plan.match_any and word_queries:
+            must = [Q("bool", should=word_queries, minimum_should_match=1)]
         must += [
             Q("multi_match", query=phrase, fields=exact_fields, type="phrase")
             for phrase in plan.parsed.phrases
