@@ -9,6 +9,7 @@ whichever engine answered.
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import cache
 
 from django.utils.html import escape
@@ -26,15 +27,20 @@ def _fold(char: str) -> str:
     return unicodedata.normalize("NFKC", char).casefold()
 
 
-def normalized_with_offsets(text: str) -> tuple[str, list[int]]:
+def normalized_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """``text`` folded as ``search.text.normalize`` does, and for every character of
     the result the index of the original character it came from."""
-    pieces, origins = [], []
-    for index, char in enumerate(text):
-        folded = _fold(char)
-        pieces.append(folded)
-        origins.extend([index] * len(folded))
-    folded_text = "".join(pieces)
+    folded_text = _fold(text)
+    if len(folded_text) == len(text):
+        # The usual case: folding kept one character for one (width, case).
+        origins = range(len(text))
+    else:
+        pieces, origins = [], []
+        for index, char in enumerate(text):
+            folded = _fold(char)
+            pieces.append(folded)
+            origins.extend([index] * len(folded))
+        folded_text = "".join(pieces)
     simplified = _to_simplified().convert(folded_text)
     if len(simplified) != len(folded_text):
         # Rare multi-character conversions: convert character by character instead.

@@ -255,9 +255,10 @@ class ElasticsearchBackend(SearchBackend):
 
     def execute(self, plan: SearchPlan) -> SearchResult:
         try:
-            if not self._indices_behind(plan.kind):
-                return SearchResult(total=0, hits=[], facets={})
             response = self.build_search(plan).execute()
+        except NotFoundError:
+            # Nothing indexed yet for this kind: an empty answer, not an outage.
+            return SearchResult(total=0, hits=[], facets={})
         except (TransportError, ApiError) as error:
             raise SearchUnavailable(str(error)) from error
         hits = [
