@@ -94,6 +94,7 @@ class PageDocument(Document):
     body_exact = Exact()
     topics = Keyword(multi=True)
     section = Keyword()
+    section_name = Shown()
     page_type = Keyword()
     language = Keyword()
     url = Shown()

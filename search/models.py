@@ -1,4 +1,5 @@
-"""The database engine's index: one row per document, one row per filterable value.
+"""The database engine's index: an entry and a text per document, one row per
+filterable value.
 
 Words live in three columns by weight class (A: subject/title, B: description/
 summary, C: the rest) so that both SQLite FTS5 (bm25 column weights) and PostgreSQL
@@ -12,19 +13,17 @@ from django.db import models
 
 
 class SearchEntry(models.Model):
+    """What filters, sorts and counts read: small rows, many to a page, so a broad
+    query that touches thousands of them stays fast (texts live in SearchText)."""
+
     kind = models.CharField(max_length=20)
     key = models.CharField(max_length=64)
     version = models.CharField(max_length=64, blank=True)
-    source = models.JSONField()
-    words_a = models.TextField(blank=True)
-    words_b = models.TextField(blank=True)
-    words_c = models.TextField(blank=True)
-    # Normalised text without spaces or punctuation, values separated by "|": what
-    # an exact phrase is compared with.
-    compact = models.TextField(blank=True)
     # ISO instants in UTC ("" when unknown) for the two date sorts.
     newest = models.CharField(max_length=20, blank=True)
     deadline = models.CharField(max_length=20, blank=True)
+    # The facetable values as "name=value" lines: one read per match counts them.
+    facets = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -37,6 +36,25 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+
+class SearchText(models.Model):
+    """The document itself and its words; read for matching and for the page of
+    hits only."""
+
+    entry = models.OneToOneField(
+        SearchEntry, primary_key=True, on_delete=models.DO_NOTHING, related_name="text"
+    )
+    source = models.JSONField()
+    words_a = models.TextField(blank=True)
+    words_b = models.TextField(blank=True)
+    words_c = models.TextField(blank=True)
+    # Normalised text without spaces or punctuation, values separated by "|": what
+    # an exact phrase is compared with.
+    compact = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return str(self.entry_id)
 
 
 class SearchValue(models.Model):

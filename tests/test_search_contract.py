@@ -204,6 +204,12 @@ def test_exact_phrases_in_quotes(engine):
     assert set(ids(engine, "财产 处置")) == {"2", "4"}
 
 
+def test_short_phrases_of_one_or_two_characters(engine):
+    """ "处置" and "異" match inside longer words, as a reader expects of quotes."""
+    assert set(ids(engine, '"处置"')) == {"2", "4"}
+    assert ids(engine, '"異"') == ["4"]
+
+
 def test_exclusions_with_a_minus(engine):
     """执行款 -拍卖 drops the petition that mentions an auction."""
     assert "2" in ids(engine, "执行款")

@@ -8,7 +8,9 @@ both databases.
 """
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, time
 from itertools import islice
 
@@ -16,7 +18,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
 from search.documents import KINDS, WEIGHTS, Kind, keyword_values, text_values
-from search.models import SearchEntry, SearchValue
+from search.models import SearchEntry, SearchText, SearchValue
 from search.text import segment
 
 from .base import (
@@ -33,6 +35,7 @@ BATCH = 1000
 FACET_SIZE = 50
 ENTRY = SearchEntry._meta.db_table
 VALUE = SearchValue._meta.db_table
+TEXT = SearchText._meta.db_table
 
 
 def _iso(value) -> str:
@@ -46,37 +49,51 @@ def _iso(value) -> str:
     return utc_iso(value)
 
 
-def entry_for(kind: Kind, document: dict) -> tuple[SearchEntry, list[tuple[str, str]]]:
-    """The row and the (name, value) pairs that index ``document``."""
+@dataclass
+class Row:
+    """The rows that index one document."""
+
+    entry: SearchEntry
+    text: SearchText
+    values: list[tuple[str, str]]
+
+
+def rows_for(kind: Kind, document: dict) -> Row:
+    """The entry, text and (name, value) pairs that index ``document``."""
     columns = {"A": [], "B": [], "C": []}
     compacts = []
     for name, weight in kind.text_fields.items():
         for value in text_values(document.get(name)):
             columns[weight].append(segment(value))
             compacts.append(compact_text(value))
-    entry = SearchEntry(
-        kind=kind.name,
-        key=str(document["id"]),
-        version=str(document.get("version", "")),
-        source=document,
-        words_a=" ".join(columns["A"]),
-        words_b=" ".join(columns["B"]),
-        words_c=" ".join(columns["C"]),
-        compact="|".join(compacts),
-        newest=_iso(document.get(kind.newest_field)),
-        deadline=_iso(document.get(kind.deadline_field)),
-    )
     values = [
         (name, value[:200])
         for name in kind.keyword_fields + kind.lookups
         for value in keyword_values(document.get(name))
     ]
+    entry = SearchEntry(
+        kind=kind.name,
+        key=str(document["id"]),
+        version=str(document.get("version", "")),
+        newest=_iso(document.get(kind.newest_field)),
+        deadline=_iso(document.get(kind.deadline_field)),
+        facets="\n".join(
+            f"{name}={value}" for name, value in values if name in kind.keyword_fields
+        ),
+    )
+    text = SearchText(
+        source=document,
+        words_a=" ".join(columns["A"]),
+        words_b=" ".join(columns["B"]),
+        words_c=" ".join(columns["C"]),
+        compact="|".join(compacts),
+    )
     values += [
         (name, _iso(document.get(name)))
         for name in kind.date_fields
         if _iso(document.get(name))
     ]
-    return entry, values
+    return Row(entry, text, values)
 
 
 def _batches(items: Iterable, size: int):
@@ -106,20 +123,23 @@ class DatabaseBackend(SearchBackend):
 
     def _delete_keys(self, kind: str, keys: list[str]) -> None:
         entries = SearchEntry.objects.filter(kind=kind, key__in=keys)
-        SearchValue.objects.filter(entry__in=entries.values("pk"))._raw_delete(
-            SearchValue.objects.db
-        )
-        entries._raw_delete(SearchEntry.objects.db)
+        ids = list(entries.values_list("pk", flat=True))
+        for model in (SearchValue, SearchText):
+            model.objects.filter(entry__in=ids)._raw_delete(model.objects.db)
+        SearchEntry.objects.filter(pk__in=ids)._raw_delete(SearchEntry.objects.db)
 
     def _write_batch(self, kind: Kind, documents: list[dict]) -> int:
-        built = [entry_for(kind, document) for document in documents]
+        built = [rows_for(kind, document) for document in documents]
         with transaction.atomic():
-            self._delete_keys(kind.name, [entry.key for entry, _ in built])
-            SearchEntry.objects.bulk_create([entry for entry, _ in built])
+            self._delete_keys(kind.name, [row.entry.key for row in built])
+            SearchEntry.objects.bulk_create([row.entry for row in built])
+            for row in built:
+                row.text.entry = row.entry
+            SearchText.objects.bulk_create([row.text for row in built])
             SearchValue.objects.bulk_create(
-                SearchValue(entry=entry, name=name, value=value)
-                for entry, values in built
-                for name, value in values
+                SearchValue(entry=row.entry, name=name, value=value)
+                for row in built
+                for name, value in row.values
             )
         return len(built)
 
@@ -166,6 +186,17 @@ class DatabaseBackend(SearchBackend):
 
     # Searching ----------------------------------------------------------------
 
+    @staticmethod
+    def _sources(cursor, ids: list[int]) -> dict[int, dict]:
+        """The stored documents of one page of hits, read after ranking."""
+        if not ids:
+            return {}
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            f"SELECT entry_id, source FROM {TEXT} WHERE entry_id IN ({marks})", ids
+        )
+        return {pk: _json(source) for pk, source in cursor.fetchall()}
+
     def _text_sql(self, plan: SearchPlan) -> tuple[str, str, list, str, list]:
         """(FROM clause, score expression, its params, WHERE parts, their params)."""
         words = plan.parsed.words
@@ -183,15 +214,24 @@ class DatabaseBackend(SearchBackend):
                 joiner = " OR " if plan.match_any else " AND "
                 params.append(joiner.join(_fts5_string(word) for word in words))
                 score = f"-bm25(search_fts, {a}, {b}, {c})"
-            elif phrases:
+            # The trigram index answers phrases of three characters or more;
+            # shorter ones are compared row by row.
+            indexed = [f"%{p}%" for p in plan.compact_phrases if len(p) >= 3]
+            scanned = [f"%{p}%" for p in plan.compact_phrases if len(p) < 3]
+            if not words and indexed:
                 source = (
                     f"search_phrase CROSS JOIN {ENTRY} e ON e.id = search_phrase.rowid"
                 )
                 where.append("search_phrase.compact LIKE %s")
-                params.append(phrases.pop(0))
-            for phrase in phrases:
+                params.append(indexed.pop(0))
+            for phrase in indexed:
                 where.append(
                     "e.id IN (SELECT rowid FROM search_phrase WHERE compact LIKE %s)"
+                )
+                params.append(phrase)
+            for phrase in scanned:
+                where.append(
+                    f"e.id IN (SELECT entry_id FROM {TEXT} WHERE compact LIKE %s)"
                 )
                 params.append(phrase)
             if excluded:
@@ -203,23 +243,23 @@ class DatabaseBackend(SearchBackend):
             return source, score, score_params, where, params
         if connection.vendor != "postgresql":
             raise SearchUnavailable(f"no full text on {connection.vendor}")
-        source = f"{ENTRY} e"
+        source = f"{ENTRY} e JOIN {TEXT} t ON t.entry_id = e.id"
         score, score_params = "0.0", []
         if words:
             joiner = " || " if plan.match_any else " && "
             query = joiner.join(["phraseto_tsquery('simple', %s)"] * len(words))
-            where.append(f"e.search_vector @@ ({query})")
+            where.append(f"t.search_vector @@ ({query})")
             params.extend(words)
             # ts_rank's weights are listed D, C, B, A.
             score = f"ts_rank('{{0.1, {c / a:.3f}, {b / a:.3f}, 1.0}}', "
-            score += f"e.search_vector, ({query}))"
+            score += f"t.search_vector, ({query}))"
             score_params = list(words)
         if excluded:
             query = " || ".join(["phraseto_tsquery('simple', %s)"] * len(excluded))
-            where.append(f"NOT (e.search_vector @@ ({query}))")
+            where.append(f"NOT (t.search_vector @@ ({query}))")
             params.extend(excluded)
         for phrase in phrases:
-            where.append("e.compact LIKE %s")
+            where.append("t.compact LIKE %s")
             params.append(phrase)
         return source, score, score_params, where, params
 
@@ -265,44 +305,53 @@ class DatabaseBackend(SearchBackend):
         where_sql = " AND ".join(text_where + where)
         params = text_params + params
         page_sql = (
-            f"SELECT e.key, e.source, {score} AS score FROM {source} "
+            f"SELECT e.id, e.key, {score} AS score FROM {source} "
             f"WHERE {where_sql} ORDER BY {self._order(plan)} LIMIT %s OFFSET %s"
         )
-        count_sql = f"SELECT COUNT(*) FROM {source} WHERE {where_sql}"
         try:
             with connection.cursor() as cursor:
-                cursor.execute(count_sql, params)
-                total = cursor.fetchone()[0]
+                if plan.facets:
+                    # One pass over the matches gives the total and the facets.
+                    cursor.execute(
+                        f"SELECT e.facets FROM {source} WHERE {where_sql}", params
+                    )
+                    rows = cursor.fetchall()
+                    total, facets = len(rows), count_facets(rows, plan.facets)
+                else:
+                    cursor.execute(
+                        f"SELECT COUNT(*) FROM {source} WHERE {where_sql}", params
+                    )
+                    total, facets = cursor.fetchone()[0], {}
                 cursor.execute(
                     page_sql, score_params + params + [plan.limit, plan.offset]
                 )
                 rows = cursor.fetchall()
-                facets = self._facets(cursor, plan, source, where_sql, params)
+                sources = self._sources(cursor, [row[0] for row in rows])
         except DatabaseError as error:
             raise SearchUnavailable(str(error)) from error
         hits = [
-            Hit(id=key, score=float(score or 0.0), source=_json(source_value))
-            for key, source_value, score in rows
+            Hit(id=key, score=float(score or 0.0), source=sources.get(pk, {}))
+            for pk, key, score in rows
         ]
         return SearchResult(total=total, hits=hits, facets=facets)
 
-    def _facets(self, cursor, plan, source, where_sql, params) -> dict:
-        if not plan.facets:
-            return {}
-        marks = ", ".join(["%s"] * len(plan.facets))
-        join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
-        cursor.execute(
-            f"SELECT f.name, f.value, COUNT(*) AS n "
-            f"FROM (SELECT e.id FROM {source} WHERE {where_sql}) m "
-            f"{join} {VALUE} f ON f.entry_id = m.id WHERE f.name IN ({marks}) "
-            "GROUP BY f.name, f.value ORDER BY n DESC, f.value ASC",
-            params + list(plan.facets),
-        )
-        facets = {name: [] for name in plan.facets}
-        for name, value, count in cursor.fetchall():
-            if len(facets[name]) < FACET_SIZE:
-                facets[name].append((value, count))
-        return facets
+
+def count_facets(rows, names: list[str]) -> dict[str, list[tuple[str, int]]]:
+    """Counts per value, most frequent first then by value, as Elasticsearch's
+    terms aggregation orders them."""
+    wanted = set(names)
+    counts = Counter(
+        line
+        for (lines,) in rows
+        for line in lines.split("\n")
+        if line.partition("=")[0] in wanted
+    )
+    facets = {name: [] for name in names}
+    for line, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        name, _, value = line.partition("=")
+        if len(facets[name]) < FACET_SIZE:
+            facets[name].append((value, count))
+    return facets
 
 
 def _json(value):

@@ -4,34 +4,34 @@ PostgreSQL. Other databases get neither and the engine refuses to search there."
 
 from django.db import migrations
 
-ENTRY = "portal_search_searchentry"
+TEXT = "portal_search_searchtext"
 
 SQLITE_FORWARD = [
     f"""CREATE VIRTUAL TABLE search_fts USING fts5(
         words_a, words_b, words_c,
-        content='{ENTRY}', content_rowid='id',
+        content='{TEXT}', content_rowid='entry_id',
         tokenize='unicode61 remove_diacritics 0')""",
-    f"""CREATE VIRTUAL TABLE search_phrase USING fts5(
-        compact, content='{ENTRY}', content_rowid='id', tokenize='trigram')""",
-    f"""CREATE TRIGGER search_fts_insert AFTER INSERT ON {ENTRY} BEGIN
+    # Its own copy of the compact text: checking a LIKE candidate then reads small
+    # rows instead of whole documents.
+    """CREATE VIRTUAL TABLE search_phrase USING fts5(
+        compact, tokenize='trigram', detail='none')""",
+    f"""CREATE TRIGGER search_fts_insert AFTER INSERT ON {TEXT} BEGIN
         INSERT INTO search_fts(rowid, words_a, words_b, words_c)
-        VALUES (new.id, new.words_a, new.words_b, new.words_c);
-        INSERT INTO search_phrase(rowid, compact) VALUES (new.id, new.compact);
+        VALUES (new.entry_id, new.words_a, new.words_b, new.words_c);
+        INSERT INTO search_phrase(rowid, compact) VALUES (new.entry_id, new.compact);
     END""",
-    f"""CREATE TRIGGER search_fts_delete AFTER DELETE ON {ENTRY} BEGIN
+    f"""CREATE TRIGGER search_fts_delete AFTER DELETE ON {TEXT} BEGIN
         INSERT INTO search_fts(search_fts, rowid, words_a, words_b, words_c)
-        VALUES ('delete', old.id, old.words_a, old.words_b, old.words_c);
-        INSERT INTO search_phrase(search_phrase, rowid, compact)
-        VALUES ('delete', old.id, old.compact);
+        VALUES ('delete', old.entry_id, old.words_a, old.words_b, old.words_c);
+        DELETE FROM search_phrase WHERE rowid = old.entry_id;
     END""",
-    f"""CREATE TRIGGER search_fts_update AFTER UPDATE ON {ENTRY} BEGIN
+    f"""CREATE TRIGGER search_fts_update AFTER UPDATE ON {TEXT} BEGIN
         INSERT INTO search_fts(search_fts, rowid, words_a, words_b, words_c)
-        VALUES ('delete', old.id, old.words_a, old.words_b, old.words_c);
+        VALUES ('delete', old.entry_id, old.words_a, old.words_b, old.words_c);
         INSERT INTO search_fts(rowid, words_a, words_b, words_c)
-        VALUES (new.id, new.words_a, new.words_b, new.words_c);
-        INSERT INTO search_phrase(search_phrase, rowid, compact)
-        VALUES ('delete', old.id, old.compact);
-        INSERT INTO search_phrase(rowid, compact) VALUES (new.id, new.compact);
+        VALUES (new.entry_id, new.words_a, new.words_b, new.words_c);
+        DELETE FROM search_phrase WHERE rowid = old.entry_id;
+        INSERT INTO search_phrase(rowid, compact) VALUES (new.entry_id, new.compact);
     END""",
 ]
 SQLITE_BACKWARD = [
@@ -42,16 +42,16 @@ SQLITE_BACKWARD = [
     "DROP TABLE IF EXISTS search_phrase",
 ]
 POSTGRES_FORWARD = [
-    f"""ALTER TABLE {ENTRY} ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+    f"""ALTER TABLE {TEXT} ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('simple'::regconfig, words_a), 'A')
         || setweight(to_tsvector('simple'::regconfig, words_b), 'B')
         || setweight(to_tsvector('simple'::regconfig, words_c), 'C')
     ) STORED""",
-    f"CREATE INDEX search_entry_vector ON {ENTRY} USING GIN (search_vector)",
+    f"CREATE INDEX search_entry_vector ON {TEXT} USING GIN (search_vector)",
 ]
 POSTGRES_BACKWARD = [
     "DROP INDEX IF EXISTS search_entry_vector",
-    f"ALTER TABLE {ENTRY} DROP COLUMN IF EXISTS search_vector",
+    f"ALTER TABLE {TEXT} DROP COLUMN IF EXISTS search_vector",
 ]
 
 
