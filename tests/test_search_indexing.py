@@ -136,6 +136,21 @@ def test_rebuild_is_never_empty_while_it_runs(store):
     assert total() == expected
 
 
+def test_a_change_made_during_a_rebuild_is_kept(store):
+    """A petition saved while the rebuild runs is found in the rebuilt index."""
+    for number, document in enumerate(petitions(2500, seed=5), start=1000):
+        store[str(number)] = dict(document, id=str(number))
+
+    def change_meanwhile(done: int) -> None:
+        if done == 1000:
+            store["1"] = dict(store["1"], subject="重建期间修改的主题", version="new")
+            indexing.index_now("petitions", ["1"])
+
+    indexing.rebuild("petitions", progress=change_meanwhile)
+    assert total("重建期间修改的主题") == 1
+    assert get_backend().versions("petitions")["1"] == "new"
+
+
 def test_rebuild_command_shows_progress_and_counts(store):
     """--rebuild draws a bar on stderr and reports the documents written."""
     out, err = io.StringIO(), io.StringIO()

@@ -99,22 +99,40 @@ class ElasticsearchBackend(SearchBackend):
                 "_source": engine_document(kind, document),
             }
 
+    def _write_targets(self, kind: Kind) -> list[str]:
+        """Every version of the kind's index: the live one and one being rebuilt,
+        so that a change made during a rebuild is in the new index too."""
+        try:
+            return sorted(
+                self.client.indices.get(
+                    index=f"{kind.alias}-v*",
+                    ignore_unavailable=True,
+                    allow_no_indices=True,
+                )
+            )
+        except (TransportError, ApiError) as error:
+            raise SearchUnavailable(str(error)) from error
+
     def upsert(self, kind: str, documents: Iterable[dict]) -> int:
         spec = KINDS[kind]
         try:
             self.ensure_index(spec)
         except (TransportError, ApiError) as error:
             raise SearchUnavailable(str(error)) from error
-        return self._bulk(self._index_actions(spec, spec.alias, documents))
+        documents = list(documents)
+        targets = self._write_targets(spec)
+        for target in targets[1:]:
+            self._bulk(self._index_actions(spec, target, documents))
+        return self._bulk(self._index_actions(spec, targets[0], documents))
 
     def delete(self, kind: str, ids: Iterable[str]) -> None:
         spec = KINDS[kind]
-        if not self._safe_indices(spec):
-            return
-        actions = (
-            {"_op_type": "delete", "_index": spec.alias, "_id": str(key)} for key in ids
-        )
-        self._bulk(actions, ignore_status=(404,))
+        ids = [str(key) for key in ids]
+        for target in self._write_targets(spec):
+            actions = (
+                {"_op_type": "delete", "_index": target, "_id": key} for key in ids
+            )
+            self._bulk(actions, ignore_status=(404,))
 
     def _safe_indices(self, kind: Kind) -> list[str]:
         try:
@@ -174,8 +192,10 @@ class ElasticsearchBackend(SearchBackend):
             actions=[{"remove": {"index": name, "alias": spec.alias}} for name in old]
             + [{"add": {"index": new, "alias": spec.alias}}]
         )
-        for name in old:
-            self.client.indices.delete(index=name, ignore_unavailable=True)
+        # The old version, and any left by a rebuild that died half-way.
+        for name in self._write_targets(spec):
+            if name != new:
+                self.client.indices.delete(index=name, ignore_unavailable=True)
         return written
 
     def refresh(self, kind: str) -> None:
@@ -185,12 +205,7 @@ class ElasticsearchBackend(SearchBackend):
 
     def clear(self, kind: str) -> None:
         spec = KINDS[kind]
-        for name in self._safe_indices(spec):
-            self.client.indices.delete(index=name, ignore_unavailable=True)
-        leftovers = self.client.indices.get(
-            index=f"{spec.alias}-v*", ignore_unavailable=True, allow_no_indices=True
-        )
-        for name in leftovers:
+        for name in self._write_targets(spec):
             self.client.indices.delete(index=name, ignore_unavailable=True)
 
     # Searching ----------------------------------------------------------------
