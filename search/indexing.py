@@ -146,3 +146,16 @@ def rebuild(kind: str, progress: Callable[[int], None] | None = None) -> int:
     written = get_backend().rebuild(kind, get_source(kind).documents(None), progress)
     get_backend().refresh(kind)
     return written
+
+
+@task()
+def reconcile_all() -> dict[str, dict]:
+    """The scheduler's hourly catch-up: whatever an outage or a passing deadline
+    left stale is fixed within the hour. Quietly skipped while the engine is down."""
+    results = {}
+    for kind in available_kinds():
+        try:
+            results[kind] = reconcile(kind).__dict__
+        except SearchUnavailable as error:
+            logger.warning("reconcile of %s skipped: %s", kind, error)
+    return results

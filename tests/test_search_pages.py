@@ -56,3 +56,11 @@ def test_reconcile_finds_pages_published_while_the_engine_was_away(
     call_command("search_index", "--reconcile", "--kind", "pages", stdout=out)
     assert "2 added, 0 updated, 0 removed" in out.getvalue()
     assert found(pages_index, "诉求") == ["/"]
+
+
+def test_the_scheduled_reconcile_covers_every_kind(demo_site, pages_index):
+    """The hourly task reconciles pages (and petitions, when they have a source)."""
+    from search.indexing import reconcile_all
+
+    result = reconcile_all.call()
+    assert result["pages"]["added"] == 2
