@@ -4,7 +4,6 @@ python manage.py search_index --rebuild [--kind petitions]
 python manage.py search_index --reconcile [--kind pages]
 """
 
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -18,11 +17,12 @@ BAR_WIDTH = 30
 
 
 class ProgressBar:
-    """A one-line bar on stderr: done/total, rate, redrawn in place."""
+    """A one-line bar on stderr (a command's OutputWrapper): done/total and rate,
+    redrawn in place."""
 
-    def __init__(self, label: str, total: int, stream=None):
+    def __init__(self, label: str, total: int, stream):
         self.label, self.total = label, max(total, 1)
-        self.stream = stream or sys.stderr
+        self.stream = stream
         self.started = time.monotonic()
 
     def __call__(self, done: int) -> None:
@@ -30,12 +30,13 @@ class ProgressBar:
         rate = done / max(time.monotonic() - self.started, 1e-6)
         self.stream.write(
             f"\r{self.label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] "
-            f"{done}/{self.total} {rate:,.0f}/s"
+            f"{done}/{self.total} {rate:,.0f}/s",
+            ending="",
         )
         self.stream.flush()
 
     def close(self) -> None:
-        self.stream.write("\n")
+        self.stream.write("")
 
 
 class Command(BaseCommand):
@@ -62,7 +63,7 @@ class Command(BaseCommand):
 
     def rebuild(self, kind: str) -> None:
         source = indexing.get_source(kind)
-        bar = ProgressBar(kind, source.count(), self.stderr._out)
+        bar = ProgressBar(kind, source.count(), self.stderr)
         started = time.monotonic()
         written = indexing.rebuild(kind, progress=bar)
         bar.close()
