@@ -77,7 +77,7 @@ def bare_match(backend, query: str):
             )
         else:
             cursor.execute(
-                "SELECT id FROM portal_search_searchentry "
+                "SELECT entry_id FROM portal_search_searchtext "
                 "WHERE search_vector @@ plainto_tsquery('simple', %s) LIMIT 20",
                 [text],
             )
