@@ -113,6 +113,7 @@ class Kind:
     keyword_fields: tuple[str, ...]
     lookups: tuple[str, ...]
     date_fields: tuple[str, ...]
+    # The keyword field a unit scope filters on ("" when the kind has no scope).
     scope_field: str
     newest_field: str
     deadline_field: str
@@ -159,7 +160,7 @@ PAGES = Kind(
     keyword_fields=("section", "topics", "language", "page_type"),
     lookups=(),
     date_fields=("published", "updated"),
-    scope_field="section",
+    scope_field="",  # public content: no unit scope
     newest_field="published",
     deadline_field="updated",
 )

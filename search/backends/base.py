@@ -191,15 +191,18 @@ def _has_alnum(text: str) -> bool:
 
 def plan_request(request: SearchRequest) -> SearchPlan:
     """Understand a request once, forgivingly: nothing a person types raises."""
+    from petitions.identifiers import normalize_tracking_no
+
     kind = KINDS[request.kind]
     terms: dict[str, list[str]] = {}
     for name, values in request.filters.items():
         if name in kind.keyword_fields and values:
             terms[name] = [str(value) for value in values]
-    if request.scope is not None:
+    scoped = request.scope is not None and bool(kind.scope_field)
+    if scoped:
         terms[kind.scope_field] = list(request.scope)
     lookups = {
-        "tracking_no": request.tracking_no and (request.tracking_no.strip().upper()),
+        "tracking_no": normalize_tracking_no(request.tracking_no),
         "case_key": request.case_no and case_key(request.case_no),
         "phone_hash": request.phone and phone_key(request.phone),
     }
@@ -233,7 +236,7 @@ def plan_request(request: SearchRequest) -> SearchPlan:
         match_any=request.match_any,
         offset=min(offset, MAX_RESULT_WINDOW - per_page),
         limit=per_page,
-        empty=request.scope is not None and not request.scope,
+        empty=scoped and not request.scope,
         hint=hint,
     )
 

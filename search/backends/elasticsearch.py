@@ -5,6 +5,7 @@ Readers and writers use the kind's alias; ``rebuild`` loads a new versioned inde
 call, so a search running meanwhile sees the old index until the new one is whole.
 """
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 
@@ -17,6 +18,7 @@ from search.text import normalize, segment
 
 from .base import Hit, SearchBackend, SearchPlan, SearchResult, SearchUnavailable
 
+logger = logging.getLogger("search.elasticsearch")
 BULK_CHUNK = 1000
 FACET_SIZE = 50
 
@@ -86,7 +88,11 @@ class ElasticsearchBackend(SearchBackend):
                 self.bulk_client, actions, chunk_size=BULK_CHUNK, **options
             ):
                 written += ok
-        except (TransportError, ApiError, es_helpers.BulkIndexError) as error:
+        except es_helpers.BulkIndexError as error:
+            # A refused document is a bug of ours, not an outage: say which and why.
+            logger.error("bulk write refused: %s", error.errors[:1])
+            raise SearchUnavailable(str(error)) from error
+        except (TransportError, ApiError) as error:
             raise SearchUnavailable(str(error)) from error
         return written
 
