@@ -176,10 +176,14 @@ class ElasticsearchBackend(SearchBackend):
         new = self._create_version(spec, loading=True)
         try:
             written = 0
-            for ok, _item in es_helpers.streaming_bulk(
+            # Threads send chunks while this one segments the next: the engine's
+            # work and ours overlap.
+            for ok, _item in es_helpers.parallel_bulk(
                 self.bulk_client,
                 self._index_actions(spec, new, documents),
                 chunk_size=BULK_CHUNK,
+                thread_count=2,
+                queue_size=2,
             ):
                 written += ok
                 if progress and written % BULK_CHUNK == 0:
