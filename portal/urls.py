@@ -31,6 +31,8 @@ urlpatterns += i18n_patterns(
     path("account/", include("portal.security.urls")),
     # The petition register's public side, before Wagtail's catch-all.
     path("petitions/", include("petitions.urls")),
+    # Public search (/search/, /en/search/): before Wagtail's catch-all page route.
+    path("search/", include("search.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -262,6 +262,8 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 # Periodic jobs the scheduler process enqueues: task path -> interval in seconds.
 PERIODIC_TASKS = {
     "portal.tasks.prune_task_results": 24 * 3600,
+    # Catch the search index up after an outage, and refresh overdue flags.
+    "search.indexing.reconcile_all": 3600,
 }
 
 # Petitions (defaults and the rest of the knobs: petitions/conf.py).

@@ -4,6 +4,8 @@ otherwise the database engine over the same segmented text."""
 from functools import cache
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from .base import SearchBackend
 
@@ -17,3 +19,10 @@ def get_backend() -> SearchBackend:
     from .database import DatabaseBackend
 
     return DatabaseBackend()
+
+
+@receiver(setting_changed)
+def _forget_backend(setting, **kwargs):
+    """Tests that point ELASTICSEARCH_URL elsewhere get an engine that follows."""
+    if setting in ("ELASTICSEARCH_URL", "DATABASES"):
+        get_backend.cache_clear()

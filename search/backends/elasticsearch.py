@@ -1,6 +1,36 @@
-from elasticsearch import Elasticsearch
+"""The Elasticsearch engine: a plan becomes an elasticsearch.dsl query.
 
-from .base import SearchBackend
+Readers and writers use the kind's alias; ``rebuild`` loads a new versioned index
+(``<alias>-v<milliseconds>``) and moves the alias in one atomic ``update_aliases``
+call, so a search running meanwhile sees the old index until the new one is whole.
+"""
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
+from elasticsearch import helpers as es_helpers
+from elasticsearch.dsl import Q, Search
+
+from search.documents import KINDS, WEIGHTS, Kind, text_values
+from search.text import normalize, segment
+
+from .base import Hit, SearchBackend, SearchPlan, SearchResult, SearchUnavailable
+
+logger = logging.getLogger("search.elasticsearch")
+BULK_CHUNK = 1000
+FACET_SIZE = 50
+
+
+def engine_document(kind: Kind, document: dict) -> dict:
+    """The source plus, for each text field, its segmented words and exact text."""
+    body = dict(document)
+    for name in kind.text_fields:
+        values = text_values(document.get(name))
+        body[f"{name}_words"] = [segment(value) for value in values]
+        body[f"{name}_exact"] = [normalize(value) for value in values]
+    return body
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -12,6 +42,8 @@ class ElasticsearchBackend(SearchBackend):
         self.client = Elasticsearch(
             url, request_timeout=5, retry_on_timeout=False, max_retries=0
         )
+        # Bulk loads get longer: a rebuild is a batch job, not a page.
+        self.bulk_client = self.client.options(request_timeout=120)
 
     @property
     def location(self) -> str:
@@ -21,3 +53,252 @@ class ElasticsearchBackend(SearchBackend):
         health = self.client.options(request_timeout=2).cluster.health()
         if health["status"] == "red":
             raise ConnectionError("cluster health is red")
+
+    # Index life cycle ---------------------------------------------------------
+
+    def _indices_behind(self, kind: Kind) -> list[str]:
+        try:
+            return sorted(self.client.indices.get_alias(name=kind.alias).keys())
+        except NotFoundError:
+            return []
+
+    def _create_version(self, kind: Kind, loading: bool = False) -> str:
+        name = f"{kind.alias}-v{time.time_ns() // 1_000_000}"
+        body = kind.index_body()
+        if loading:
+            body["settings"] = {**body["settings"], "refresh_interval": "-1"}
+        self.client.indices.create(index=name, **body)
+        return name
+
+    def ensure_index(self, kind: Kind) -> None:
+        """The first write of a kind creates its first version behind the alias."""
+        if self._indices_behind(kind):
+            return
+        name = self._create_version(kind)
+        self.client.indices.update_aliases(
+            actions=[{"add": {"index": name, "alias": kind.alias}}]
+        )
+
+    # Writing ------------------------------------------------------------------
+
+    def _bulk(self, actions: Iterable[dict], **options) -> int:
+        written = 0
+        try:
+            for ok, _item in es_helpers.streaming_bulk(
+                self.bulk_client, actions, chunk_size=BULK_CHUNK, **options
+            ):
+                written += ok
+        except es_helpers.BulkIndexError as error:
+            # A refused document is a bug of ours, not an outage: say which and why.
+            logger.error("bulk write refused: %s", error.errors[:1])
+            raise SearchUnavailable(str(error)) from error
+        except (TransportError, ApiError) as error:
+            raise SearchUnavailable(str(error)) from error
+        return written
+
+    def _index_actions(self, kind: Kind, index: str, documents: Iterable[dict]):
+        for document in documents:
+            yield {
+                "_op_type": "index",
+                "_index": index,
+                "_id": str(document["id"]),
+                "_source": engine_document(kind, document),
+            }
+
+    def _write_targets(self, kind: Kind) -> list[str]:
+        """Every version of the kind's index: the live one and one being rebuilt,
+        so that a change made during a rebuild is in the new index too."""
+        try:
+            return sorted(
+                self.client.indices.get(
+                    index=f"{kind.alias}-v*",
+                    ignore_unavailable=True,
+                    allow_no_indices=True,
+                )
+            )
+        except (TransportError, ApiError) as error:
+            raise SearchUnavailable(str(error)) from error
+
+    def upsert(self, kind: str, documents: Iterable[dict]) -> int:
+        spec = KINDS[kind]
+        try:
+            self.ensure_index(spec)
+        except (TransportError, ApiError) as error:
+            raise SearchUnavailable(str(error)) from error
+        documents = list(documents)
+        targets = self._write_targets(spec)
+        for target in targets[1:]:
+            self._bulk(self._index_actions(spec, target, documents))
+        return self._bulk(self._index_actions(spec, targets[0], documents))
+
+    def delete(self, kind: str, ids: Iterable[str]) -> None:
+        spec = KINDS[kind]
+        ids = [str(key) for key in ids]
+        for target in self._write_targets(spec):
+            actions = (
+                {"_op_type": "delete", "_index": target, "_id": key} for key in ids
+            )
+            self._bulk(actions, ignore_status=(404,))
+
+    def _safe_indices(self, kind: Kind) -> list[str]:
+        try:
+            return self._indices_behind(kind)
+        except (TransportError, ApiError) as error:
+            raise SearchUnavailable(str(error)) from error
+
+    def versions(self, kind: str) -> dict[str, str]:
+        spec = KINDS[kind]
+        if not self._safe_indices(spec):
+            return {}
+        try:
+            # Reconcile must see the latest writes, not the last periodic refresh.
+            self.client.indices.refresh(index=spec.alias)
+            return {
+                item["_id"]: item["_source"].get("version", "")
+                for item in es_helpers.scan(
+                    self.bulk_client,
+                    index=spec.alias,
+                    query={"query": {"match_all": {}}, "_source": ["version"]},
+                    size=2000,
+                )
+            }
+        except (TransportError, ApiError) as error:
+            raise SearchUnavailable(str(error)) from error
+
+    def rebuild(
+        self,
+        kind: str,
+        documents: Iterable[dict],
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        spec = KINDS[kind]
+        old = self._safe_indices(spec)
+        new = self._create_version(spec, loading=True)
+        try:
+            written = 0
+            # Threads send chunks while this one segments the next: the engine's
+            # work and ours overlap.
+            for ok, _item in es_helpers.parallel_bulk(
+                self.bulk_client,
+                self._index_actions(spec, new, documents),
+                chunk_size=BULK_CHUNK,
+                thread_count=2,
+                queue_size=2,
+            ):
+                written += ok
+                if progress and written % BULK_CHUNK == 0:
+                    progress(written)
+            if progress:
+                progress(written)
+            self.client.indices.put_settings(
+                index=new, settings={"index": {"refresh_interval": None}}
+            )
+            self.client.indices.refresh(index=new)
+        except BaseException:
+            self.client.indices.delete(index=new, ignore_unavailable=True)
+            raise
+        # One call: readers see the old index or the new one, never neither.
+        self.client.indices.update_aliases(
+            actions=[{"remove": {"index": name, "alias": spec.alias}} for name in old]
+            + [{"add": {"index": new, "alias": spec.alias}}]
+        )
+        # The old version, and any left by a rebuild that died half-way.
+        for name in self._write_targets(spec):
+            if name != new:
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+        return written
+
+    def refresh(self, kind: str) -> None:
+        spec = KINDS[kind]
+        if self._safe_indices(spec):
+            self.client.indices.refresh(index=spec.alias)
+
+    def clear(self, kind: str) -> None:
+        spec = KINDS[kind]
+        for name in self._write_targets(spec):
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+
+    # Searching ----------------------------------------------------------------
+
+    def build_search(self, plan: SearchPlan) -> Search:
+        """The plan in the query DSL: required words, phrases, exclusions, filters."""
+        kind = plan.kind
+        words_fields = [
+            f"{name}_words^{WEIGHTS[weight]}"
+            for name, weight in kind.text_fields.items()
+        ]
+        exact_fields = [
+            f"{name}_exact^{WEIGHTS[weight]}"
+            for name, weight in kind.text_fields.items()
+        ]
+        word_queries = [
+            Q("multi_match", query=word, fields=words_fields, type="best_fields")
+            for word in plan.parsed.words
+        ]
+        must = word_queries
+        if plan.match_any and word_queries:
+            must = [Q("bool", should=word_queries, minimum_should_match=1)]
+        must += [
+            Q("multi_match", query=phrase, fields=exact_fields, type="phrase")
+            for phrase in plan.parsed.phrases
+        ]
+        must_not = [
+            Q("multi_match", query=word, fields=words_fields, type="best_fields")
+            for word in plan.parsed.excluded
+        ]
+        filters = [Q("terms", **{name: values}) for name, values in plan.terms.items()]
+        if plan.date_field and (plan.date_gte or plan.date_lt):
+            bounds = {}
+            if plan.date_gte:
+                bounds["gte"] = plan.date_gte
+            if plan.date_lt:
+                bounds["lt"] = plan.date_lt
+            filters.append(Q("range", **{plan.date_field: bounds}))
+        query = Q("bool", must=must or [Q("match_all")], must_not=must_not)
+        query = Q("bool", must=[query], filter=filters)
+        search = Search(using=self.client, index=kind.alias).query(query)
+        search = search.extra(track_total_hits=True)
+        search = search.sort(*self._sort(plan))
+        for name in plan.facets:
+            search.aggs.bucket(name, "terms", field=name, size=FACET_SIZE)
+        return search[plan.offset : plan.offset + plan.limit]
+
+    @staticmethod
+    def _sort(plan: SearchPlan) -> list:
+        kind = plan.kind
+        tiebreak = [
+            {kind.newest_field: {"order": "desc", "missing": "_last"}},
+            {"id": {"order": "asc"}},
+        ]
+        if plan.sort == "newest":
+            return tiebreak
+        if plan.sort == "deadline":
+            return [
+                {kind.deadline_field: {"order": "asc", "missing": "_last"}}
+            ] + tiebreak
+        return ["_score"] + tiebreak
+
+    def execute(self, plan: SearchPlan) -> SearchResult:
+        try:
+            response = self.build_search(plan).execute()
+        except NotFoundError:
+            # Nothing indexed yet for this kind: an empty answer, not an outage.
+            return SearchResult(total=0, hits=[], facets={})
+        except (TransportError, ApiError) as error:
+            raise SearchUnavailable(str(error)) from error
+        hits = [
+            Hit(
+                id=hit.meta.id,
+                score=float(hit.meta.score or 0.0),
+                source=hit.to_dict(),
+            )
+            for hit in response
+        ]
+        facets = {}
+        for name in plan.facets:
+            buckets = response.aggregations[name].buckets
+            facets[name] = [
+                (str(getattr(bucket, "key_as_string", bucket.key)), bucket.doc_count)
+                for bucket in buckets
+            ]
+        return SearchResult(total=response.hits.total.value, hits=hits, facets=facets)

@@ -1,0 +1,191 @@
+"""What is indexed: the elasticsearch.dsl Documents and the kinds both engines share.
+
+A document is a plain dict (``id``, ``version`` and the fields below) made by a
+builder in ``search.indexing``. Each text field is kept three ways: the text as
+written (source only, for display and highlighting), its segmented words
+(``<field>_words``, whitespace analyser: the words jieba found, identical on both
+engines) and its normalised text (``<field>_exact``, standard analyser: one token per
+Chinese character, for "exact phrases"). Only built-in analysers are used, so any
+Elasticsearch cluster takes these indices without plugins.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from elasticsearch.dsl import Boolean, Date, Document, Keyword, Text
+
+# Relative weight of a text field's matches: a match in a subject or title counts
+# more than one in a long body.
+WEIGHTS = {"A": 3.0, "B": 1.5, "C": 1.0}
+INDEX_SETTINGS = {
+    "number_of_shards": 1,
+    # One replica on a cluster, none on a single node (whose health stays green).
+    "auto_expand_replicas": "0-1",
+}
+
+
+def Shown():  # noqa: N802 - reads like the field types around it
+    """Kept in the source for display only; never searched."""
+    return Keyword(index=False, doc_values=False)
+
+
+def Words():  # noqa: N802
+    return Text(analyzer="whitespace", norms=True)
+
+
+def Exact():  # noqa: N802
+    return Text(analyzer="standard")
+
+
+class PetitionDocument(Document):
+    """A petition as staff find it: identifiers, its texts, where it sits, its state."""
+
+    id = Keyword()
+    version = Keyword(index=False)
+    tracking_no = Keyword()
+    case_no = Shown()
+    case_key = Keyword()
+    subject = Text(index=False)
+    subject_words = Words()
+    subject_exact = Exact()
+    description = Text(index=False)
+    description_words = Words()
+    description_exact = Exact()
+    replies = Text(index=False, multi=True)
+    replies_words = Words()
+    replies_exact = Exact()
+    notes = Text(index=False, multi=True)
+    notes_words = Words()
+    notes_exact = Exact()
+    # Every ancestor's code (category) and tree path (unit): a filter on a parent
+    # finds everything beneath it.
+    category = Keyword(multi=True)
+    category_name = Shown()
+    unit = Keyword()
+    unit_path = Keyword(multi=True)
+    unit_name = Shown()
+    status = Keyword()
+    channel = Keyword()
+    flags = Keyword(multi=True)
+    received = Date()
+    received_month = Keyword()
+    due = Date()
+    overdue = Boolean()
+    name_masked = Shown()
+    phone_masked = Shown()
+    phone_hash = Keyword()
+    id_hash = Keyword()
+    url = Shown()
+
+
+class PageDocument(Document):
+    """A published content page (guide, case, Q&A, news, channel) in one language."""
+
+    id = Keyword()
+    version = Keyword(index=False)
+    title = Text(index=False)
+    title_words = Words()
+    title_exact = Exact()
+    summary = Text(index=False)
+    summary_words = Words()
+    summary_exact = Exact()
+    body = Text(index=False)
+    body_words = Words()
+    body_exact = Exact()
+    topics = Keyword(multi=True)
+    section = Keyword()
+    section_name = Shown()
+    page_type = Keyword()
+    language = Keyword()
+    url = Shown()
+    published = Date()
+    updated = Date()
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One corpus: its Document, which fields are searched, filtered and sorted."""
+
+    name: str
+    document: type[Document]
+    # Text field -> weight class (see WEIGHTS); order is the highlight order.
+    text_fields: dict[str, str]
+    keyword_fields: tuple[str, ...]
+    lookups: tuple[str, ...]
+    date_fields: tuple[str, ...]
+    # The keyword field a unit scope filters on ("" when the kind has no scope).
+    scope_field: str
+    newest_field: str
+    deadline_field: str
+
+    @property
+    def alias(self) -> str:
+        """The name readers and writers use; it points at one versioned index."""
+        return f"{settings.SEARCH_INDEX_PREFIX}-{self.name}"
+
+    def index_body(self) -> dict:
+        mappings = self.document._doc_type.mapping.to_dict()
+        mappings["dynamic"] = "strict"
+        # The derived fields are rebuilt from the database; the source keeps only
+        # what a reader sees.
+        mappings["_source"] = {"excludes": ["*_words", "*_exact"]}
+        return {"settings": INDEX_SETTINGS, "mappings": mappings}
+
+
+PETITIONS = Kind(
+    name="petitions",
+    document=PetitionDocument,
+    text_fields={"subject": "A", "description": "B", "replies": "C", "notes": "C"},
+    keyword_fields=(
+        "status",
+        "category",
+        "unit",
+        "unit_path",
+        "channel",
+        "flags",
+        "overdue",
+        "received_month",
+    ),
+    lookups=("tracking_no", "case_key", "phone_hash", "id_hash"),
+    date_fields=("received", "due"),
+    scope_field="unit_path",
+    newest_field="received",
+    deadline_field="due",
+)
+
+PAGES = Kind(
+    name="pages",
+    document=PageDocument,
+    text_fields={"title": "A", "summary": "B", "body": "C"},
+    keyword_fields=("section", "topics", "language", "page_type"),
+    lookups=(),
+    date_fields=("published", "updated"),
+    scope_field="",  # public content: no unit scope
+    newest_field="published",
+    deadline_field="updated",
+)
+
+KINDS = {kind.name: kind for kind in (PETITIONS, PAGES)}
+
+
+def text_values(value) -> list[str]:
+    """A text field's value as a list of strings (replies and notes are lists)."""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value if item]
+    return [str(value)] if value else []
+
+
+def keyword_values(value) -> list[str]:
+    """A keyword field's value as strings, booleans spelt as Elasticsearch does."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list | tuple) else [value]
+    result = []
+    for item in items:
+        if isinstance(item, bool):
+            result.append("true" if item else "false")
+        elif item is not None and item != "":
+            result.append(str(item))
+    return result

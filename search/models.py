@@ -1,0 +1,81 @@
+"""The database engine's index: an entry and a text per document, one row per
+filterable value.
+
+Words live in three columns by weight class (A: subject/title, B: description/
+summary, C: the rest) so that both SQLite FTS5 (bm25 column weights) and PostgreSQL
+(``setweight`` + ``ts_rank``) rank a title match above a body match. The full-text
+structures themselves are created by the migration for the database in use: an
+external-content FTS5 table kept by triggers on SQLite, a generated ``tsvector``
+column with a GIN index on PostgreSQL.
+"""
+
+from django.db import models
+
+
+class SearchEntry(models.Model):
+    """What filters, sorts and counts read: small rows, many to a page, so a broad
+    query that touches thousands of them stays fast (texts live in SearchText)."""
+
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=64)
+    version = models.CharField(max_length=64, blank=True)
+    # ISO instants in UTC ("" when unknown) for the two date sorts.
+    newest = models.CharField(max_length=20, blank=True)
+    deadline = models.CharField(max_length=20, blank=True)
+    # The facetable values as "name=value" lines: one read per match counts them.
+    facets = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="search_entry_key")
+        ]
+        indexes = [
+            models.Index(fields=["kind", "newest"], name="search_entry_newest"),
+            models.Index(fields=["kind", "deadline"], name="search_entry_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+
+class SearchText(models.Model):
+    """The document itself and its words; read for matching and for the page of
+    hits only."""
+
+    entry = models.OneToOneField(
+        SearchEntry, primary_key=True, on_delete=models.DO_NOTHING, related_name="text"
+    )
+    source = models.JSONField()
+    words_a = models.TextField(blank=True)
+    words_b = models.TextField(blank=True)
+    words_c = models.TextField(blank=True)
+    # Normalised text without spaces or punctuation, values separated by "|": what
+    # an exact phrase is compared with.
+    compact = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return str(self.entry_id)
+
+
+class SearchValue(models.Model):
+    """One keyword, date or lookup value of an entry: filters and facets on both
+    databases with plain SQL."""
+
+    # Deleted explicitly before their entry, in one statement, by the engine.
+    entry = models.ForeignKey(
+        SearchEntry,
+        on_delete=models.DO_NOTHING,
+        related_name="values",
+        db_index=False,  # search_value_entry below serves the same lookups
+    )
+    name = models.CharField(max_length=40)
+    value = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["name", "value", "entry"], name="search_value_lookup"),
+            models.Index(fields=["entry", "name"], name="search_value_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

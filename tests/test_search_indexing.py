@@ -1,0 +1,193 @@
+"""Indexing: after commit as a task, catching up after an outage, rebuild and
+reconcile, on the configured engine, fed by synthetic petitions."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
+
+from bench.search_corpus import petitions
+from search import indexing
+from search.backends import get_backend
+from search.backends.base import SearchRequest, SearchUnavailable
+
+DEAD_ENGINE = "http://127.0.0.1:9"
+DB_QUEUE = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+}
+
+
+@pytest.fixture
+def store(db):
+    """Synthetic petitions standing in for the register, registered as the source."""
+    from search import sources  # noqa: F401 - the portal's own sources first
+
+    documents = {document["id"]: document for document in petitions(40, seed=3)}
+    saved = indexing.SOURCES.get("petitions")
+    indexing.register_source(
+        indexing.Source(
+            kind="petitions",
+            documents=lambda keys: [
+                documents[key]
+                for key in (documents if keys is None else keys)
+                if key in documents
+            ],
+            versions=lambda: {key: doc["version"] for key, doc in documents.items()},
+            count=lambda: len(documents),
+        )
+    )
+    backend = get_backend()
+    backend.clear("petitions")
+    yield documents
+    get_backend().clear("petitions")
+    if saved is None:
+        indexing.SOURCES.pop("petitions", None)
+    else:
+        indexing.SOURCES["petitions"] = saved
+
+
+def total(query: str = "") -> int:
+    backend = get_backend()
+    backend.refresh("petitions")
+    return backend.search(SearchRequest(kind="petitions", query=query)).total
+
+
+def test_a_change_is_indexed_after_commit(store, django_capture_on_commit_callbacks):
+    """schedule_index inside a transaction writes nothing until the commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            indexing.schedule_index("petitions", "7")
+            assert total() == 0
+    assert total() == 1
+
+
+def test_a_removed_object_leaves_the_index(store, django_capture_on_commit_callbacks):
+    """An object the source no longer offers is deleted by the same task."""
+    indexing.index_now("petitions", ["7", "8"])
+    del store["7"]
+    with django_capture_on_commit_callbacks(execute=True):
+        indexing.schedule_index("petitions", "7")
+    assert get_backend().versions("petitions").keys() == {"8"}
+
+
+def test_engine_down_saving_still_succeeds_and_reconcile_catches_up(
+    store, django_capture_on_commit_callbacks
+):
+    """With the engine down the task is retried later; reconcile finds the change."""
+    with override_settings(ELASTICSEARCH_URL=DEAD_ENGINE, TASKS=DB_QUEUE):
+        with django_capture_on_commit_callbacks(execute=True):
+            indexing.schedule_index("petitions", "5")
+        queued = DBTaskResult.objects.filter(task_path__endswith="index_document")
+        assert queued.count() == 1
+        result = indexing.index_document.call("petitions", "5")
+        assert result == "retrying"
+        assert queued.count() == 2
+        assert queued.order_by("-enqueued_at").first().run_after is not None
+        with pytest.raises(SearchUnavailable):
+            get_backend().search(SearchRequest(kind="petitions", query="执行"))
+    assert total() == 0
+    out = io.StringIO()
+    call_command("search_index", "--reconcile", "--kind", "petitions", stdout=out)
+    assert "40 added" in out.getvalue()
+    assert total() == 40
+
+
+def test_retries_stop_where_the_queue_cannot_defer(store):
+    """The immediate queue cannot wait: the task reports the miss and returns."""
+    with override_settings(ELASTICSEARCH_URL=DEAD_ENGINE):
+        assert indexing.index_document.call("petitions", "5") == "missed"
+
+
+def test_reconcile_adds_updates_and_removes(store):
+    """Versions are compared: new, changed and vanished petitions are fixed."""
+    indexing.index_now("petitions", list(store))
+    store["3"] = dict(store["3"], version="changed", subject="新的主题词")
+    extra = dict(store["2"], id="999")
+    store["999"] = extra
+    del store["4"]
+    out = io.StringIO()
+    call_command("search_index", "--reconcile", "--kind", "petitions", stdout=out)
+    assert "1 added, 1 updated, 1 removed, 38 unchanged" in out.getvalue()
+    assert get_backend().versions("petitions") == {
+        key: document["version"] for key, document in store.items()
+    }
+    assert total("新的主题词") == 1
+
+
+def test_rebuild_is_never_empty_while_it_runs(store):
+    """A search run at every step of a rebuild sees the whole corpus."""
+    for number, document in enumerate(petitions(2500, seed=5), start=1000):
+        store[str(number)] = dict(document, id=str(number))
+    indexing.index_now("petitions", list(store))
+    expected = len(store)
+    assert total() == expected
+    seen = []
+
+    def search_meanwhile(done: int) -> None:
+        seen.append(get_backend().search(SearchRequest(kind="petitions")).total)
+
+    indexing.rebuild("petitions", progress=search_meanwhile)
+    assert len(seen) >= 2
+    assert set(seen) == {expected}
+    assert total() == expected
+
+
+def test_a_change_made_during_a_rebuild_is_kept(store):
+    """A petition saved while the rebuild runs is found in the rebuilt index."""
+    for number, document in enumerate(petitions(2500, seed=5), start=1000):
+        store[str(number)] = dict(document, id=str(number))
+
+    def change_meanwhile(done: int) -> None:
+        if done == 1000:
+            store["1"] = dict(store["1"], subject="重建期间修改的主题", version="new")
+            indexing.index_now("petitions", ["1"])
+
+    indexing.rebuild("petitions", progress=change_meanwhile)
+    assert total("重建期间修改的主题") == 1
+    assert get_backend().versions("petitions")["1"] == "new"
+
+
+def test_rebuild_command_shows_progress_and_counts(store):
+    """--rebuild draws a bar on stderr and reports the documents written."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "search_index", "--rebuild", "--kind", "petitions", stdout=out, stderr=err
+    )
+    assert "petitions: 40 documents" in out.getvalue()
+    assert "40/40" in err.getvalue()
+    assert total() == 40
+
+
+def test_search_petitions_prints_one_json_object(store):
+    """The operators' command prints total and hits with tracking numbers."""
+    indexing.index_now("petitions", list(store))
+    get_backend().refresh("petitions")
+    out = io.StringIO()
+    call_command("search_petitions", "执行", "--json", stdout=out)
+    answer = json.loads(out.getvalue())
+    assert answer["total"] == total("执行") > 0
+    first = answer["hits"][0]
+    assert set(first) == {"tracking_no", "score", "highlights"}
+    assert any("<mark>" in snippet for snippet in first["highlights"])
+
+
+def test_search_petitions_for_a_user_without_units_finds_nothing(
+    store, django_user_model
+):
+    """A user given on the command line brings their (empty) scope."""
+    indexing.index_now("petitions", list(store))
+    django_user_model.objects.create_user("handler-without-units")
+    out = io.StringIO()
+    call_command(
+        "search_petitions",
+        "执行",
+        "--json",
+        "--user",
+        "handler-without-units",
+        stdout=out,
+    )
+    assert json.loads(out.getvalue()) == {"total": 0, "hits": []}
