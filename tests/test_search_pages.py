@@ -4,7 +4,6 @@ import io
 
 import pytest
 from django.core.management import call_command
-
 from wagtail.models import Page
 
 from home.models import HomePage
