@@ -57,6 +57,10 @@ class PetitionDocument(Document):
     notes = Text(index=False, multi=True)
     notes_words = Words()
     notes_exact = Exact()
+    # The petitioner's name is searchable but never stored (see Kind.hidden).
+    party = Text(index=False)
+    party_words = Words()
+    party_exact = Exact()
     # Every ancestor's code (category) and tree path (unit): a filter on a parent
     # finds everything beneath it.
     category = Keyword(multi=True)
@@ -117,6 +121,9 @@ class Kind:
     scope_field: str
     newest_field: str
     deadline_field: str
+    # Text fields that are searched but never kept in the stored source: a reader
+    # sees them masked in another field, if at all.
+    hidden: tuple[str, ...] = ()
 
     @property
     def alias(self) -> str:
@@ -128,14 +135,20 @@ class Kind:
         mappings["dynamic"] = "strict"
         # The derived fields are rebuilt from the database; the source keeps only
         # what a reader sees.
-        mappings["_source"] = {"excludes": ["*_words", "*_exact"]}
+        mappings["_source"] = {"excludes": ["*_words", "*_exact", *self.hidden]}
         return {"settings": INDEX_SETTINGS, "mappings": mappings}
 
 
 PETITIONS = Kind(
     name="petitions",
     document=PetitionDocument,
-    text_fields={"subject": "A", "description": "B", "replies": "C", "notes": "C"},
+    text_fields={
+        "subject": "A",
+        "party": "A",
+        "description": "B",
+        "replies": "C",
+        "notes": "C",
+    },
     keyword_fields=(
         "status",
         "category",
@@ -151,6 +164,7 @@ PETITIONS = Kind(
     scope_field="unit_path",
     newest_field="received",
     deadline_field="due",
+    hidden=("party",),
 )
 
 PAGES = Kind(
@@ -166,6 +180,11 @@ PAGES = Kind(
 )
 
 KINDS = {kind.name: kind for kind in (PETITIONS, PAGES)}
+
+
+def stored_source(kind: Kind, document: dict) -> dict:
+    """What an engine keeps of ``document`` to show: all but the hidden fields."""
+    return {name: value for name, value in document.items() if name not in kind.hidden}
 
 
 def text_values(value) -> list[str]:

@@ -103,3 +103,119 @@ register_source(
         count=lambda: _live_pages().count(),
     )
 )
+
+
+# --- Petitions: what staff search ------------------------------------------------
+
+
+def mask_name(name: str) -> str:
+    """'张三丰' -> '张**': the family name only."""
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+def petition_version(updated_at, overdue: bool) -> str:
+    """Changes when the petition changes or when it falls overdue with time."""
+    return f"{updated_at.isoformat()}|{int(overdue)}"
+
+
+def _deadline(petition):
+    return petition.due_at or petition.accept_by or petition.expected_by
+
+
+def _is_overdue(due, status, today) -> bool:
+    from petitions.workflow import OPEN
+
+    return bool(due and due < today and status in OPEN)
+
+
+def petition_document(petition, today=None) -> dict:
+    """A petition as staff search it: texts, where it sits, state, masked contact."""
+    from django.utils import timezone
+
+    from portal.security.personal_data import mask_phone
+    from search.backends.base import case_key
+    from search.scope import document_unit_path
+
+    today = today or timezone.localdate()
+    category, unit = petition.category, petition.unit
+    marks = {"joint": petition.is_joint, "anonymous": petition.anonymous}
+    flags = [name for name, on in marks.items() if on]
+    received = timezone.localtime(petition.received_at)
+    due = _deadline(petition)
+    overdue = _is_overdue(due, petition.status, today)
+    return {
+        "id": str(petition.pk),
+        "version": petition_version(petition.updated_at, overdue),
+        "tracking_no": petition.tracking_no,
+        "case_no": petition.case_number,
+        "case_key": case_key(petition.case_number) if petition.case_number else "",
+        "subject": petition.subject,
+        "party": "" if petition.anonymous else petition.name,
+        "description": petition.description,
+        "replies": [reply.body for reply in petition.replies.all()],
+        "notes": [event.note for event in petition.events.all() if event.note],
+        "category": [node.code for node in category.get_ancestors()] + [category.code],
+        "category_name": category.name,
+        "unit": unit.code if unit else "",
+        "unit_path": document_unit_path(unit),
+        "unit_name": unit.name if unit else "",
+        "status": petition.status,
+        "channel": petition.channel,
+        "flags": flags,
+        "received": received.isoformat(),
+        "received_month": received.strftime("%Y-%m"),
+        "due": due.isoformat() if due else None,
+        "overdue": overdue,
+        "name_masked": "" if petition.anonymous else mask_name(petition.name),
+        "phone_masked": mask_phone(petition.phone) if petition.phone else "",
+        "phone_hash": petition.phone_hash,
+        "id_hash": petition.id_number_hash,
+        "url": "",
+    }
+
+
+def petition_documents(keys=None):
+    from petitions.models import Petition
+
+    petitions = Petition.objects.select_related("category", "unit").prefetch_related(
+        "replies", "events"
+    )
+    if keys is not None:
+        petitions = petitions.filter(
+            pk__in=[int(key) for key in keys if str(key).isdigit()]
+        )
+    for petition in petitions.order_by("pk").iterator(chunk_size=500):
+        yield petition_document(petition)
+
+
+def petition_versions() -> dict[str, str]:
+    from django.utils import timezone
+
+    from petitions.models import Petition
+
+    today = timezone.localdate()
+    rows = Petition.objects.values_list(
+        "pk", "updated_at", "status", "due_at", "accept_by", "expected_by"
+    )
+    return {
+        str(pk): petition_version(
+            updated_at, _is_overdue(due or accept or expected, status, today)
+        )
+        for pk, updated_at, status, due, accept, expected in rows.iterator()
+    }
+
+
+def _petition_count() -> int:
+    from petitions.models import Petition
+
+    return Petition.objects.count()
+
+
+register_source(
+    Source(
+        kind="petitions",
+        documents=petition_documents,
+        versions=petition_versions,
+        count=_petition_count,
+    )
+)

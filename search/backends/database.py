@@ -17,7 +17,14 @@ from itertools import islice
 from django.db import DatabaseError, connection, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
-from search.documents import KINDS, WEIGHTS, Kind, keyword_values, text_values
+from search.documents import (
+    KINDS,
+    WEIGHTS,
+    Kind,
+    keyword_values,
+    stored_source,
+    text_values,
+)
 from search.models import SearchEntry, SearchText, SearchValue
 from search.text import segment
 
@@ -82,7 +89,7 @@ def rows_for(kind: Kind, document: dict) -> Row:
         ),
     )
     text = SearchText(
-        source=document,
+        source=stored_source(kind, document),
         words_a=" ".join(columns["A"]),
         words_b=" ".join(columns["B"]),
         words_c=" ".join(columns["C"]),
