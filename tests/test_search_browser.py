@@ -72,3 +72,16 @@ def test_suggestions_appear_while_writing(
     assert link.inner_text() == "劳动者被拖欠工资怎么办"
     assert not [text for text in violations if "Content Security Policy" in text]
     screenshot(page, "suggestions-zh")
+
+
+def test_the_petition_form_suggests_guides_while_the_citizen_writes(
+    live_server, demo_site, guides, phone_page
+):
+    """On the real form: describing unpaid wages brings the wages guide beside it."""
+    page = phone_page
+    page.goto(live_server.url + "/petitions/new/other/")
+    page.locator("textarea[name=description]").type("公司拖欠我三个月工资，一直不给")
+    link = page.locator("[data-guide-suggest-list] a").first
+    link.wait_for(timeout=5000)
+    assert link.inner_text() == "劳动者被拖欠工资怎么办"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
