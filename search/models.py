@@ -9,7 +9,9 @@ external-content FTS5 table kept by triggers on SQLite, a generated ``tsvector``
 column with a GIN index on PostgreSQL.
 """
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchEntry(models.Model):
@@ -79,3 +81,30 @@ class SearchValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class SavedSearch(models.Model):
+    """A staff member's search, kept under a name to run again (weekly lists)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
+    )
+    name = models.CharField(_("name"), max_length=80)
+    # The search page's query string (q, filters, sort), without the page number.
+    query_string = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"], name="search_saved_search_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

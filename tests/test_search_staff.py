@@ -1,0 +1,139 @@
+"""Staff search in the admin: one box, facets, highlights, masked people, saved
+searches, a clear message when the engine is down."""
+
+import re
+
+import pytest
+from django.test import override_settings
+
+from petitions import actions
+from search.backends import get_backend
+from search.backends.base import SearchRequest
+from search.models import SavedSearch
+
+pytestmark = pytest.mark.django_db
+URL = "/admin/petition-search/"
+FIELDS = {
+    "category": "other",
+    "name": "欧阳明",
+    "phone": "13712345678",
+    "subject": "执行款拖欠三年",
+    "description": "法院判决后被执行人一直拖欠执行款，申请强制执行也没有结果。",
+    "consent": "on",
+}
+
+
+@pytest.fixture
+def register(db, django_capture_on_commit_callbacks):
+    get_backend().clear("petitions")
+
+    def submit(**changes):
+        with django_capture_on_commit_callbacks(execute=True):
+            petition = actions.submit({**FIELDS, **changes}).petition
+        get_backend().refresh("petitions")
+        return petition
+
+    yield submit
+    get_backend().clear("petitions")
+
+
+def test_words_are_highlighted_and_people_masked(demo_site, register, otp_client):
+    petition = register()
+    register(subject="邻里噪音", description="楼上邻居深夜噪音扰民，多次沟通无果。")
+    page = otp_client.get(URL, {"q": "执行款 拖欠"}).content.decode()
+    assert petition.tracking_no in page
+    marked = "".join(re.findall(r"<mark>(.*?)</mark>", page))
+    assert "执行款" in marked and "拖欠" in marked
+    assert "欧**" in page and "137****5678" in page
+    assert "欧阳明" not in page and "13712345678" not in page
+    assert "邻里噪音" not in page
+
+
+def test_a_facet_link_narrows_the_list(demo_site, register, otp_client):
+    """Both match; the category facet lists both categories; one click keeps one."""
+    other = register()
+    asset = register(category="asset-disposal", subject="执行款何时到账", name="李四")
+    page = otp_client.get(URL, {"q": "执行款"}).content.decode()
+    assert page.count('<li class="petition-hit') == 2
+    link = re.search(r'href="\?([^"]*category=asset-disposal[^"]*)"', page).group(1)
+    narrowed = otp_client.get(URL + "?" + link.replace("&amp;", "&")).content.decode()
+    assert narrowed.count('<li class="petition-hit') == 1
+    assert asset.tracking_no in narrowed and other.tracking_no not in narrowed
+
+
+def test_odd_input_gives_results_or_a_message_never_an_error(
+    demo_site, register, otp_client
+):
+    register()
+    for params in (
+        {"q": '"执行款 -'},
+        {"q": "x" * 10_000},
+        {"q": "\x00\x1f拖欠"},
+        {"q": "status:(a OR b) AND *"},
+        {"q": "拖欠", "from": "yesterday"},
+        {"q": "拖欠", "page": "-4", "sort": "drop table"},
+    ):
+        response = otp_client.get(URL, params)
+        assert response.status_code == 200, params
+    page = otp_client.get(URL, {"q": "拖欠", "from": "yesterday"}).content.decode()
+    assert "YYYY-MM-DD" in page
+
+
+def test_saved_searches_belong_to_their_owner(
+    demo_site, register, otp_client, staff_client_for, django_user_model
+):
+    register()
+    response = otp_client.post(
+        URL + "save/",
+        {"name": "每周执行款", "query_string": "q=执行款&status=received"},
+    )
+    assert response.status_code == 302
+    saved = SavedSearch.objects.get(user=otp_client.user)
+    assert saved.query_string == "q=%E6%89%A7%E8%A1%8C%E6%AC%BE&status=received"
+    assert "每周执行款" in otp_client.get(URL).content.decode()
+    other = django_user_model.objects.create_superuser(
+        "other", "o@example.invalid", "x"
+    )
+    other_client = staff_client_for(other)
+    assert "每周执行款" not in other_client.get(URL).content.decode()
+    assert other_client.post(f"{URL}saved/{saved.pk}/forget/").status_code == 404
+    otp_client.post(f"{URL}saved/{saved.pk}/forget/")
+    assert not SavedSearch.objects.exists()
+
+
+def test_a_nameless_save_changes_nothing(demo_site, otp_client):
+    otp_client.post(URL + "save/", {"name": " ", "query_string": "q=拖欠"})
+    assert not SavedSearch.objects.exists()
+
+
+def test_engine_down_shows_a_clear_message(demo_site, register, otp_client):
+    register()
+    with override_settings(ELASTICSEARCH_URL="http://127.0.0.1:9"):
+        response = otp_client.get(URL, {"q": "拖欠"})
+    assert response.status_code == 503
+    assert "try again shortly" in response.content.decode() or "稍后" in (
+        response.content.decode()
+    )
+
+
+def test_people_without_a_petition_role_are_turned_away(
+    demo_site, staff_client_for, django_user_model
+):
+    editor = django_user_model.objects.create_user("editor", password="x")
+    from django.contrib.auth.models import Group
+
+    editor.groups.add(Group.objects.get(name="Editor"))
+    assert staff_client_for(editor).get(URL, {"q": "拖欠"}).status_code in (302, 403)
+
+
+def test_the_engine_sees_only_the_scope_given(demo_site, register):
+    petition = register()
+    scoped = SearchRequest(kind="petitions", query="执行款", scope=["no-such-path"])
+    assert get_backend().search(scoped).total == 0
+    assert (
+        get_backend()
+        .search(SearchRequest(kind="petitions", query="执行款"))
+        .hits[0]
+        .source["tracking_no"]
+        == petition.tracking_no
+    )
