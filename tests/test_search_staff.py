@@ -137,3 +137,35 @@ def test_the_engine_sees_only_the_scope_given(demo_site, register):
         .source["tracking_no"]
         == petition.tracking_no
     )
+
+
+def test_handlers_of_sibling_units_see_disjoint_results(
+    demo_site, register, staff_client_for, django_user_model
+):
+    """East and west each find only their own; the city's head finds both."""
+    from django.contrib.auth.models import Group
+
+    from petitions.models import Petition, Unit, UnitMembership
+    from search.indexing import index_now
+
+    east, west = register(), register(name="李四")
+    Petition.objects.filter(pk=east.pk).update(unit=Unit.objects.get(code="jn-east"))
+    Petition.objects.filter(pk=west.pk).update(unit=Unit.objects.get(code="jn-west"))
+    index_now("petitions", [str(east.pk), str(west.pk)])
+    get_backend().refresh("petitions")
+
+    def found_by(username, unit_code, role, group):
+        user = django_user_model.objects.create_user(username, password="x")
+        user.groups.add(Group.objects.get(name=group))
+        UnitMembership.objects.create(
+            user=user, unit=Unit.objects.get(code=unit_code), role=role
+        )
+        page = staff_client_for(user).get(URL, {"q": "执行款"}).content.decode()
+        return {p.tracking_no for p in (east, west) if p.tracking_no in page}
+
+    assert found_by("east", "jn-east", "handler", "Handler") == {east.tracking_no}
+    assert found_by("west", "jn-west", "handler", "Handler") == {west.tracking_no}
+    assert found_by("head", "jn-city", "head", "Unit head") == {
+        east.tracking_no,
+        west.tracking_no,
+    }
