@@ -6,6 +6,7 @@ by POST, never in a URL, so it stays out of logs and browser history.
 """
 
 import logging
+from urllib.parse import urlencode
 
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -137,11 +138,15 @@ def _item(hit) -> dict:
 def _pagination(result, request) -> dict:
     page = _page_number(request.GET.get("page"))
     pages = max(1, -(-result.total // PER_PAGE))
+    kept = {"q": request.GET.get("q", "")[:200].strip()}
+    if request.GET.get("section"):
+        kept["section"] = request.GET["section"][:60]
     return {
         "page": page,
         "pages": pages,
         "previous_page": page - 1 if page > 1 else None,
         "next_page": page + 1 if page < pages else None,
+        "kept": urlencode(kept),
     }
 
 
