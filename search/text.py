@@ -14,7 +14,7 @@ indexing and when querying, so that both engines see the same words.
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import opencc
@@ -56,30 +56,55 @@ def normalize(text: str, limit: int = MAX_INDEX_CHARS) -> str:
     return _to_simplified().convert(text).casefold()
 
 
+def _words_of(normal: str) -> list[str]:
+    return [
+        word.strip() for word in _segmenter().cut(normal, True) if WORDLIKE.search(word)
+    ]
+
+
 def words(text: str, limit: int = MAX_INDEX_CHARS) -> list[str]:
     """The whole words of ``text`` (jieba's precise mode), as a query uses them."""
-    cut = _segmenter().cut(normalize(text, limit), True)
-    return [word.strip() for word in cut if WORDLIKE.search(word)]
+    return _words_of(normalize(text, limit))
+
+
+@lru_cache(maxsize=200_000)
+def _inner_words(word: str) -> tuple[str, ...]:
+    """Every dictionary word inside ``word``, longest first (words repeat a lot:
+    remembered)."""
+    jieba = _segmenter()
+    size = len(word)
+    return tuple(
+        word[start : start + length]
+        for length in range(size - 1, 1, -1)
+        for start in range(size - length + 1)
+        if jieba.has_word(word[start : start + length])
+    )
+
+
+def _tokens_of(normal: str) -> list[str]:
+    result = []
+    for word in _words_of(normal):
+        result.append(word)
+        if len(word) > 2:
+            result.extend(_inner_words(word))
+    return result
 
 
 def tokens(text: str, limit: int = MAX_INDEX_CHARS) -> list[str]:
     """Index tokens: each word, then every dictionary word inside it."""
-    jieba = _segmenter()
-    result = []
-    for word in words(text, limit):
-        result.append(word)
-        size = len(word)
-        for length in range(size - 1, 1, -1):
-            for start in range(size - length + 1):
-                part = word[start : start + length]
-                if jieba.has_word(part):
-                    result.append(part)
-    return result
+    return _tokens_of(normalize(text, limit))
 
 
 def segment(text: str, limit: int = MAX_INDEX_CHARS) -> str:
     """The words of ``text`` joined by spaces, for a whitespace-analysed field."""
     return " ".join(tokens(text, limit))
+
+
+def index_forms(text: str) -> tuple[str, str]:
+    """What an index keeps of a text: its segmented words and its normalised text,
+    normalising once."""
+    normal = normalize(text)
+    return " ".join(_tokens_of(normal)), normal
 
 
 @dataclass

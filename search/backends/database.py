@@ -26,9 +26,10 @@ from search.documents import (
     text_values,
 )
 from search.models import SearchEntry, SearchText, SearchValue
-from search.text import segment
+from search.text import index_forms
 
 from .base import (
+    NON_WORD,
     Hit,
     SearchBackend,
     SearchPlan,
@@ -36,7 +37,6 @@ from .base import (
     SearchUnavailable,
     utc_iso,
 )
-from .base import compact as compact_text
 
 BATCH = 1000
 FACET_SIZE = 50
@@ -71,8 +71,9 @@ def rows_for(kind: Kind, document: dict) -> Row:
     compacts = []
     for name, weight in kind.text_fields.items():
         for value in text_values(document.get(name)):
-            columns[weight].append(segment(value))
-            compacts.append(compact_text(value))
+            words, normal = index_forms(value)
+            columns[weight].append(words)
+            compacts.append(NON_WORD.sub("", normal))
     values = [
         (name, value[:200])
         for name in kind.keyword_fields + kind.lookups

@@ -14,7 +14,7 @@ from elasticsearch import helpers as es_helpers
 from elasticsearch.dsl import Q, Search
 
 from search.documents import KINDS, WEIGHTS, Kind, text_values
-from search.text import normalize, segment
+from search.text import index_forms
 
 from .base import Hit, SearchBackend, SearchPlan, SearchResult, SearchUnavailable
 
@@ -27,9 +27,9 @@ def engine_document(kind: Kind, document: dict) -> dict:
     """The source plus, for each text field, its segmented words and exact text."""
     body = dict(document)
     for name in kind.text_fields:
-        values = text_values(document.get(name))
-        body[f"{name}_words"] = [segment(value) for value in values]
-        body[f"{name}_exact"] = [normalize(value) for value in values]
+        forms = [index_forms(value) for value in text_values(document.get(name))]
+        body[f"{name}_words"] = [words for words, _ in forms]
+        body[f"{name}_exact"] = [normal for _, normal in forms]
     return body
 
 
