@@ -100,7 +100,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the index")
     options = parser.parse_args()
 
-    call_command("migrate", "portal_search", verbosity=0)
+    call_command("migrate", verbosity=0)
     backend = get_backend()
     print(f"engine: {backend.name} ({connection.vendor}), {options.count} petitions")
     print(f"machine: {os.cpu_count()} cores, {os.uname().machine}")
