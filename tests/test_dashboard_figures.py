@@ -1,7 +1,7 @@
 """Each dashboard figure matches a value counted by hand on a small fixed register."""
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -194,8 +194,19 @@ def test_every_figure_lists_the_petitions_it_counts(register):
     """The drill-down list of a figure has as many petitions as the figure says."""
     base = Petition.objects.all()
     got = figures.compute(base, MARCH, today=TODAY).headline
-    for key in ["received", "answered", "closed", "open", "due_soon", "overdue",
-                "extended", "reopened", "repeat", "rated", "supervised"]:
+    for key in [
+        "received",
+        "answered",
+        "closed",
+        "open",
+        "due_soon",
+        "overdue",
+        "extended",
+        "reopened",
+        "repeat",
+        "rated",
+        "supervised",
+    ]:
         listed = figures.petitions_behind(key, base, MARCH, TODAY)
         assert listed.count() == got[key], key
     city = Unit.objects.get(code="jn-city")
@@ -226,7 +237,10 @@ def test_query_count_is_bounded(register, django_assert_max_num_queries):
         ({"period": "month"}, (date(2026, 3, 1), date(2026, 3, 31))),
         ({"period": "year"}, (date(2026, 1, 1), date(2026, 12, 31))),
         ({"period": "12m"}, (date(2025, 4, 1), date(2026, 3, 31))),
-        ({"from": "2026-01-05", "to": "2026-02-01"}, (date(2026, 1, 5), date(2026, 2, 1))),
+        (
+            {"from": "2026-01-05", "to": "2026-02-01"},
+            (date(2026, 1, 5), date(2026, 2, 1)),
+        ),
     ],
 )
 def test_periods_read_from_the_url(params, expected):
