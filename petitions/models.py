@@ -65,6 +65,42 @@ class Unit(BilingualName, MP_Node):
         verbose_name_plural = _("units")
 
 
+class UnitMembership(models.Model):
+    """A staff member's role in a unit; scope reaches every unit below it."""
+
+    class Role(models.TextChoices):
+        RECEPTION = Role.RECEPTION.value, Role.RECEPTION.label
+        HANDLER = Role.HANDLER.value, Role.HANDLER.label
+        HEAD = Role.HEAD.value, Role.HEAD.label
+        SUPERVISOR = Role.SUPERVISOR.value, Role.SUPERVISOR.label
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="unit_memberships",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("unit membership")
+        verbose_name_plural = _("unit memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit", "role"], name="one_membership_per_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.unit}: {self.get_role_display()}"
+
+
 class Category(BilingualName, MP_Node):
     """What a request is about; decides guidance, routing and deadlines."""
 

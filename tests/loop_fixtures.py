@@ -1,0 +1,61 @@
+"""A small unit tree and petitions for the closed-loop tests.
+
+prov (province)
+└── city
+    ├── a   (sibling units: a never sees b)
+    └── b
+"""
+
+import pytest
+from django.utils import timezone
+
+from petitions.models import Category, Petition, Unit, UnitMembership
+
+
+def loop_category():
+    found = Category.objects.filter(code="loop-cat").first()
+    return found or Category.add_root(code="loop-cat", name="测试类别")
+
+
+def make_petition(unit, **fields):
+    category = fields.pop("category", None) or loop_category()
+    number = Petition.objects.count() + 1
+    defaults = {
+        "tracking_no": f"LOOP-{number:05d}",
+        "access_code_hash": "x",
+        "category": category,
+        "unit": unit,
+        "name": "张三",
+        "phone": "13712345678",
+        "subject": "测试诉求",
+        "description": "内容",
+        "consent_at": timezone.now(),
+        "privacy_notice_version": "1",
+        "received_at": timezone.now(),
+    }
+    defaults.update(fields)
+    return Petition.objects.create(**defaults)
+
+
+def member(django_user_model, username, unit, role, email=None):
+    user = django_user_model.objects.create_user(
+        username, email or f"{username}@example.invalid", "pw-" + username
+    )
+    UnitMembership.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def tree(db):
+    prov = Unit.add_root(code="loop-prov", name="省")
+    city = prov.add_child(code="loop-city", name="市")
+    city = Unit.objects.get(pk=city.pk)
+    a = city.add_child(code="loop-a", name="甲")
+    city = Unit.objects.get(pk=city.pk)
+    b = city.add_child(code="loop-b", name="乙")
+    return {
+        "prov": Unit.objects.get(pk=prov.pk),
+        "city": Unit.objects.get(pk=city.pk),
+        "a": Unit.objects.get(pk=a.pk),
+        "b": Unit.objects.get(pk=b.pk),
+    }
