@@ -197,3 +197,7 @@ def register_petitions_menu():
         ]
     )
     return SubmenuMenuItem(_("Petitions"), menu, icon_name="form", order=300)
+
+
+# The dashboard registers its own admin URLs and menu item.
+from . import dashboard  # noqa: E402, F401
