@@ -17,20 +17,18 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import (
     Avg,
     Count,
-    DateField,
-    DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
+    Func,
     OuterRef,
     Q,
+    Value,
 )
 from django.db.models.functions import (
     Coalesce,
     Substr,
-    TruncDate,
-    TruncMonth,
-    TruncWeek,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -138,9 +136,68 @@ def in_subtree(petitions, unit: Unit | None):
     return petitions.filter(unit__path__startswith=unit.path)
 
 
-def _deadline():
-    """The deadline a closure is judged by: handling, else the acceptance decision."""
-    return Coalesce(F("petition__due_at"), F("petition__accept_by"))
+class JulianDay(Func):
+    """Days since the Julian epoch (UTC, with the fraction of the day): computed by
+    the database itself, unlike Django's date functions on SQLite."""
+
+    function = "julianday"
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = (
+            "CAST(EXTRACT(EPOCH FROM %(expressions)s) / 86400.0 + 2440587.5"
+            " AS double precision)"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def closure_annotations() -> dict:
+    """For close Events: ``taken`` (days since receipt) and ``on_time`` inputs.
+
+    A closure is on time on or before its deadline (handling, else the acceptance
+    decision) in local time; with no clock running it is on time.
+    """
+    offset = timezone.localtime().utcoffset().total_seconds() / 86400
+    deadline = Coalesce(F("petition__due_at"), F("petition__accept_by"))
+    return {
+        "taken": JulianDay("created_at") - JulianDay("petition__received_at"),
+        "closed_local": JulianDay("created_at") + Value(offset),
+        "deadline_end": ExpressionWrapper(
+            JulianDay(deadline) + Value(1.0), output_field=FloatField()
+        ),
+    }
+
+
+ON_TIME = Q(deadline_end__isnull=True) | Q(closed_local__lt=F("deadline_end"))
+
+
+def bucket_aggregates(column, starts, grain, measures=None) -> dict:
+    """Count aggregates per week or month (native comparisons only), named
+    ``<measure>_<index>``, to run in one pass with other aggregates."""
+    zone = timezone.get_current_timezone()
+    edges = [datetime.combine(day, time.min, tzinfo=zone) for day in starts]
+    if starts:
+        last = starts[-1]
+        after = last + timedelta(days=7) if grain == "week" else add_months(last, 1)
+        edges.append(datetime.combine(after, time.min, tzinfo=zone))
+    aggregates = {}
+    for index in range(len(starts)):
+        within = Q(**{f"{column}__gte": edges[index]}) & Q(
+            **{f"{column}__lt": edges[index + 1]}
+        )
+        for name, condition in (measures or {"n": Q()}).items():
+            aggregates[f"{name}_{index}"] = Count("pk", filter=within & condition)
+    return aggregates
+
+
+def bucket_counts(queryset, column, starts, grain, measures) -> list[dict]:
+    """Counts per week or month in one pass: one dict of ``measures`` per bucket."""
+    aggregates = bucket_aggregates(column, starts, grain, measures)
+    counts = queryset.aggregate(**aggregates) if aggregates else {}
+    return [
+        {name: counts[f"{name}_{index}"] for name in measures}
+        for index in range(len(starts))
+    ]
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -162,9 +219,10 @@ EVENT_FIGURES = {
 def repeat_filter():
     """True for a petition whose petitioner (ID number or phone) wrote before."""
     earlier = Petition.objects.filter(received_at__lt=OuterRef("received_at"))
-    return Exists(earlier.filter(id_number_hash=OuterRef("id_number_hash"))) & ~Q(
-        id_number_hash=""
-    ) | Exists(earlier.filter(phone_hash=OuterRef("phone_hash"))) & ~Q(phone_hash="")
+    same_id = Exists(earlier.filter(id_number_hash=OuterRef("id_number_hash")))
+    same_phone = Exists(earlier.filter(phone_hash=OuterRef("phone_hash")))
+    # The cheap test first: most petitions carry no identifier hash at all.
+    return (Q(id_number_hash__gt="") & same_id) | (Q(phone_hash__gt="") & same_phone)
 
 
 def petitions_behind(key: str, petitions, period: Period, today: date, value=""):
@@ -244,9 +302,15 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
     start, end = period.bounds
     received = petitions.filter(received_at__gte=start, received_at__lt=end)
 
+    starts = period.buckets()
     head = received.aggregate(
         received=Count("pk"),
         repeat=Count("pk", filter=repeat_filter()),
+        **{
+            f"channel_{channel}": Count("pk", filter=Q(channel=channel))
+            for channel in Channel.values
+        },
+        **bucket_aggregates("received_at", starts, period.grain, {"in": Q()}),
     )
     steps = Event.objects.filter(
         petition__in=petitions, created_at__gte=start, created_at__lt=end
@@ -257,19 +321,12 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
             for key, action in EVENT_FIGURES.items()
         }
     )
-    closures = steps.filter(action=Action.CLOSE).annotate(
-        closed_on=TruncDate("created_at"),
-        deadline=ExpressionWrapper(_deadline(), output_field=DateField()),
-        taken=ExpressionWrapper(
-            F("created_at") - F("petition__received_at"), output_field=DurationField()
-        ),
-    )
+    closures = steps.filter(action=Action.CLOSE).annotate(**closure_annotations())
     closing = closures.aggregate(
         closures=Count("pk"),
-        on_time=Count(
-            "pk", filter=Q(deadline__isnull=True) | Q(closed_on__lte=F("deadline"))
-        ),
+        on_time=Count("pk", filter=ON_TIME),
         mean=Avg("taken"),
+        **bucket_aggregates("created_at", starts, period.grain, {"out": Q()}),
     )
     head["on_time_rate"] = _ratio(closing["on_time"], closing["closures"])
     head["on_time"] = closing["on_time"]
@@ -316,17 +373,24 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
     figures.headline = head
 
     labels = dict(Channel.choices)
+    channels = [(head.pop(f"channel_{key}"), key) for key in Channel.values]
     figures.by_channel = [
-        {"key": channel, "label": labels.get(channel, channel), "count": n}
-        for channel, n in received.values_list("channel")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "channel")
+        {"key": key, "label": labels[key], "count": n}
+        for n, key in sorted(channels, key=lambda pair: (-pair[0], pair[1]))
+        if n
     ]
     figures.by_category = _by_branch(received, "category", Category, 0)
     figures.by_unit = _by_branch(
         received, "unit", Unit, unit.depth if unit is not None else 0
     )
-    figures.trend = _trend(received, closures, period)
+    figures.trend = [
+        {
+            "start": day,
+            "received": head.pop(f"in_{index}"),
+            "closed": closing[f"out_{index}"],
+        }
+        for index, day in enumerate(starts)
+    ]
     figures.overdue = list(
         petitions.filter(status__in=OPEN, expected_by__lt=today)
         .select_related("category", "unit")
@@ -358,34 +422,6 @@ def _by_branch(received, relation: str, model, depth: int) -> list[dict]:
     ]
 
 
-def _trend(received, closures, period: Period) -> list[dict]:
-    trunc = TruncWeek if period.grain == "week" else TruncMonth
-    zone = timezone.get_current_timezone()
-
-    def per_bucket(queryset, column):
-        rows = (
-            queryset.annotate(bucket=trunc(column, tzinfo=zone))
-            .values_list("bucket")
-            .annotate(n=Count("pk"))
-        )
-        return {_as_date(bucket): n for bucket, n in rows}
-
-    came = per_bucket(received, "received_at")
-    went = per_bucket(closures, "created_at")
-    return [
-        {"start": day, "received": came.get(day, 0), "closed": went.get(day, 0)}
-        for day in period.buckets()
-    ]
-
-
-def _as_date(value) -> date:
-    if isinstance(value, datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.date()
-    return value
-
-
 def _median(closures, count: int):
     if not count:
         return None
@@ -396,9 +432,5 @@ def _median(closures, count: int):
     return (low + high) / 2
 
 
-def _days(duration) -> float | None:
-    if duration is None:
-        return None
-    if isinstance(duration, (int, float)):  # microseconds on some backends
-        duration = timedelta(microseconds=duration)
-    return round(duration.total_seconds() / 86400, 1)
+def _days(days) -> float | None:
+    return None if days is None else round(float(days), 1)

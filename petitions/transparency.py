@@ -13,13 +13,20 @@ computes them only when the cache is empty.
 from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, DateField, ExpressionWrapper, F, Q
-from django.db.models.functions import Coalesce, Substr, TruncDate, TruncMonth
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.shortcuts import render
 from django.utils import timezone
 from django_tasks import task
 
-from .figures import STEPLEN, Period, _as_date, add_months
+from .figures import (
+    ON_TIME,
+    STEPLEN,
+    Period,
+    add_months,
+    bucket_counts,
+    closure_annotations,
+)
 from .models import Category, Event, Petition, Rating, in_english
 from .workflow import Action
 
@@ -55,53 +62,33 @@ def rate(part: int, whole: int) -> int | None:
 def compute(period: Period) -> dict:
     """Plain data (cacheable): months and categories with counts and rates."""
     start, end = period.bounds
-    zone = timezone.get_current_timezone()
     received = Petition.objects.filter(received_at__gte=start, received_at__lt=end)
     closures = Event.objects.filter(
         action=Action.CLOSE, created_at__gte=start, created_at__lt=end
-    ).annotate(
-        closed_on=TruncDate("created_at"),
-        deadline=ExpressionWrapper(
-            Coalesce(F("petition__due_at"), F("petition__accept_by")),
-            output_field=DateField(),
-        ),
-    )
-    on_time = Q(deadline__isnull=True) | Q(closed_on__lte=F("deadline"))
+    ).annotate(**closure_annotations())
     ratings = Rating.objects.filter(created_at__gte=start, created_at__lt=end)
-    satisfied = Q(verdict__in=SATISFIED)
+    months = period.buckets()
+    closing = {"n": Q(), "on_time": ON_TIME}
+    rated = {"n": Q(), "ok": Q(verdict__in=SATISFIED)}
 
-    def grouped(queryset, by, **counts):
-        rows = queryset.annotate(group=by).values("group").annotate(**counts)
+    def monthly(queryset, column, measures):
+        rows = bucket_counts(queryset, column, months, "month", measures)
+        return dict(zip(months, rows, strict=True))
+
+    def by_category(queryset, relation, measures):
+        rows = (
+            queryset.annotate(group=Substr(f"{relation}category__path", 1, STEPLEN))
+            .values("group")
+            .annotate(**{name: Count("pk", filter=q) for name, q in measures.items()})
+        )
         return {row.pop("group"): row for row in rows}
 
-    def by_month(column):
-        return TruncMonth(column, tzinfo=zone)
-
-    def by_category(relation):
-        return Substr(f"{relation}category__path", 1, STEPLEN)
-
-    month_in = grouped(received, by_month("received_at"), n=Count("pk"))
-    month_out = grouped(
-        closures,
-        by_month("created_at"),
-        n=Count("pk"),
-        on_time=Count("pk", filter=on_time),
-    )
-    rated = {"n": Count("pk"), "ok": Count("pk", filter=satisfied)}
-    month_rated = grouped(ratings, by_month("created_at"), **rated)
-    month_in, month_out, month_rated = (
-        {_as_date(key): row for key, row in table.items()}
-        for table in (month_in, month_out, month_rated)
-    )
-    cat_in = grouped(received, by_category(""), n=Count("pk"))
-    cat_out = grouped(
-        closures,
-        by_category("petition__"),
-        n=Count("pk"),
-        on_time=Count("pk", filter=on_time),
-    )
-    cat_rated = grouped(ratings, by_category("petition__"), **rated)
-    months = period.buckets()
+    month_in = monthly(received, "received_at", {"n": Q()})
+    month_out = monthly(closures, "created_at", closing)
+    month_rated = monthly(ratings, "created_at", rated)
+    cat_in = by_category(received, "", {"n": Q()})
+    cat_out = by_category(closures, "petition__", closing)
+    cat_rated = by_category(ratings, "petition__", rated)
     tops = Category.objects.filter(depth=1).order_by("path")
     categories = list(tops.values("path", "name", "name_en"))
     empty = {"n": 0, "on_time": 0, "ok": 0}
