@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
@@ -122,7 +122,7 @@ def refused(request, refusal: Refusal):
     return TemplateResponse(
         request,
         "petitions/admin/refused.html",
-        {"message": refusal.message, "page_title": _t("Figures")},
+        {"message": refusal.message, "page_title": gettext("Figures")},
         status=refusal.status,
     )
 
@@ -285,38 +285,38 @@ def may_see_identifiers(user, unit) -> bool:
 
 
 def figure_rows(got) -> list[list]:
-    rows = [[_t("Figure"), _t("Value")]]
+    rows = [[gettext("Figure"), gettext("Value")]]
     for key, label, rate in HEADLINE:
         rows.append([str(label), got.headline[key]])
         if rate:
             rows.append([f"{label} ({RATE_LABELS[rate]}, %)", got.headline[rate]])
-    rows.append([_t("Average handling days"), got.headline["average_days"]])
-    rows.append([_t("Median handling days"), got.headline["median_days"]])
+    rows.append([gettext("Average handling days"), got.headline["average_days"]])
+    rows.append([gettext("Median handling days"), got.headline["median_days"]])
     for title, breakdown in (
-        (_t("Channel"), got.by_channel),
-        (_t("Category"), got.by_category),
-        (_t("Unit"), got.by_unit),
+        (gettext("Channel"), got.by_channel),
+        (gettext("Category"), got.by_category),
+        (gettext("Unit"), got.by_unit),
     ):
         rows.extend([f"{title}: {row['label']}", row["count"]] for row in breakdown)
     for row in got.trend:
-        rows.append([f"{_t('Received')} {row['start']}", row["received"]])
-        rows.append([f"{_t('Closed')} {row['start']}", row["closed"]])
+        rows.append([f"{gettext('Received')} {row['start']}", row["received"]])
+        rows.append([f"{gettext('Closed')} {row['start']}", row["closed"]])
     return rows
 
 
 def petition_rows(petitions, full: bool) -> list[list]:
     rows = [
         [
-            _t("Tracking number"),
-            _t("Received on"),
-            _t("Channel"),
-            _t("Category"),
-            _t("Handling unit"),
-            _t("Status"),
-            _t("Next step expected by"),
-            _t("Name"),
-            _t("Phone"),
-            _t("National ID number"),
+            gettext("Tracking number"),
+            gettext("Received on"),
+            gettext("Channel"),
+            gettext("Category"),
+            gettext("Handling unit"),
+            gettext("Status"),
+            gettext("Next step expected by"),
+            gettext("Name"),
+            gettext("Phone"),
+            gettext("National ID number"),
         ]
     ]
     for petition in petitions:
@@ -330,7 +330,7 @@ def petition_rows(petitions, full: bool) -> list[list]:
                 petition.unit.display_name if petition.unit else "",
                 petition.get_status_display(),
                 petition.expected_by.isoformat() if petition.expected_by else "",
-                _t("Anonymous") if petition.anonymous else petition.name,
+                gettext("Anonymous") if petition.anonymous else petition.name,
                 phone if full else mask_phone(phone),
                 id_number if full else mask_id_number(id_number),
             ]

@@ -152,3 +152,21 @@ def test_bad_periods_are_refused_with_a_reason(params):
     with pytest.raises(figures.BadPeriod) as refusal:
         figures.check_period(params, TODAY)
     assert str(refusal.value)
+
+
+def test_demo_history_fills_the_dashboard_once(db):
+    """A year of synthetic petitions: figures come alive; seeding again adds none."""
+    import io
+
+    from petitions import demo, demo_history
+
+    demo.seed(io.StringIO())
+    assert demo_history.seed_history(300) == 300
+    assert demo_history.seed_history(300) == 0
+    assert Petition.objects.count() == 300
+    today = date.today()
+    year = figures.check_period({"period": "12m"}, today)
+    got = figures.compute(Petition.objects.all(), year, today=today).headline
+    assert got["received"] > 200
+    assert 0 < got["closed"] < got["received"] + 50
+    assert got["on_time_rate"] is not None and got["rated"] > 0
