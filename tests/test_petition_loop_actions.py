@@ -69,8 +69,11 @@ def test_forbidden_role_changes_nothing_and_is_audited(tree, staff):  # noqa: F8
     petition.refresh_from_db()
     assert petition.status == Status.ASSIGNED
     assert Event.objects.filter(petition=petition).count() == 2
-    entry = AuditEntry.objects.filter(action="petition.start").get()
-    assert not entry.success and entry.detail["reason"] == "wrong_role"
+    entries = AuditEntry.objects.filter(action="petition.start").order_by("id")
+    assert [(e.success, e.detail["reason"]) for e in entries] == [
+        (False, "wrong_state"),
+        (False, "wrong_role"),
+    ]
 
 
 def test_sibling_unit_cannot_act(tree, staff):  # noqa: F811
