@@ -264,6 +264,8 @@ PERIODIC_TASKS = {
     "portal.tasks.prune_task_results": 24 * 3600,
     # Catch the search index up after an outage, and refresh overdue flags.
     "search.indexing.reconcile_all": 3600,
+    # Deadline reminders and escalations (idempotent; petitions/sweep.py).
+    "petitions.sweep.sweep_task": 5 * 60,
 }
 
 # Petitions (defaults and the rest of the knobs: petitions/conf.py).
