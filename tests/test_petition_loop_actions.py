@@ -9,13 +9,15 @@ from petitions import actions
 from petitions.models import DeadlineRule, Event, Petition, Reply, SupervisionOrder
 from petitions.workflow import Role, Status
 from portal.security.models import AuditEntry
-from tests.loop_fixtures import make_petition, member, tree  # noqa: F401
+from tests import loop_fixtures
+from tests.loop_fixtures import make_petition, member
 
 pytestmark = pytest.mark.django_db
+tree = loop_fixtures.tree
 
 
 @pytest.fixture
-def staff(tree, django_user_model):  # noqa: F811
+def staff(tree, django_user_model):
     return {
         "reception": member(django_user_model, "rec", tree["a"], Role.RECEPTION),
         "handler": member(django_user_model, "han", tree["a"], Role.HANDLER),
@@ -25,14 +27,14 @@ def staff(tree, django_user_model):  # noqa: F811
     }
 
 
-def in_progress(tree, staff):  # noqa: F811
+def in_progress(tree, staff):
     petition = make_petition(tree["a"], first_contact=staff["reception"])
     actions.accept(petition, actor=staff["reception"])
     actions.assign(petition, staff["handler"], actor=staff["head"])
     return actions.start(petition, actor=staff["handler"])
 
 
-def test_the_whole_loop_leaves_one_event_per_step(tree, staff):  # noqa: F811
+def test_the_whole_loop_leaves_one_event_per_step(tree, staff):
     petition = in_progress(tree, staff)
     actions.reply(petition, "已核实并处理。", actor=staff["handler"])
     closed = actions.close(petition, "resolved", actor=staff["handler"])
@@ -52,7 +54,7 @@ def test_the_whole_loop_leaves_one_event_per_step(tree, staff):  # noqa: F811
     assert not Event.objects.get(action="assign").public  # internal step
 
 
-def test_forbidden_role_changes_nothing_and_is_audited(tree, staff):  # noqa: F811
+def test_forbidden_role_changes_nothing_and_is_audited(tree, staff):
     petition = make_petition(tree["a"])
     with pytest.raises(actions.PetitionRefused) as refused:
         actions.extend(petition, 10, "复杂", actor=staff["handler"])
@@ -76,7 +78,7 @@ def test_forbidden_role_changes_nothing_and_is_audited(tree, staff):  # noqa: F8
     ]
 
 
-def test_sibling_unit_cannot_act(tree, staff):  # noqa: F811
+def test_sibling_unit_cannot_act(tree, staff):
     petition = make_petition(tree["a"])
     with pytest.raises(actions.PetitionRefused) as refused:
         actions.accept(petition, actor=staff["b_handler"])
@@ -85,13 +87,13 @@ def test_sibling_unit_cannot_act(tree, staff):  # noqa: F811
     assert petition.status == Status.RECEIVED and not petition.events.exists()
 
 
-def test_parent_head_may_act_below(tree, staff):  # noqa: F811
+def test_parent_head_may_act_below(tree, staff):
     petition = make_petition(tree["a"])
     actions.accept(petition, actor=staff["city_head"])
     assert Event.objects.get(petition=petition).actor_role == Role.HEAD
 
 
-def test_stale_status_is_refused_as_changed(tree, staff):  # noqa: F811
+def test_stale_status_is_refused_as_changed(tree, staff):
     petition = make_petition(tree["a"])
     seen = (petition.status, petition.updated_at)
     actions.accept(petition, actor=staff["handler"], seen=seen)
@@ -103,7 +105,7 @@ def test_stale_status_is_refused_as_changed(tree, staff):  # noqa: F811
     assert petition.status == Status.ACCEPTED and petition.outcome == ""
 
 
-def test_stale_timestamp_as_text_is_refused(tree, staff):  # noqa: F811
+def test_stale_timestamp_as_text_is_refused(tree, staff):
     petition = in_progress(tree, staff)
     seen = (petition.status, petition.updated_at.isoformat())
     actions.add_note(petition, "内部", actor=staff["handler"])  # no state change
@@ -115,7 +117,7 @@ def test_stale_timestamp_as_text_is_refused(tree, staff):  # noqa: F811
         actions.receive_materials(petition, actor=staff["handler"], seen=seen)
 
 
-def test_decline_needs_a_reason_and_records_the_procedure(tree, staff):  # noqa: F811
+def test_decline_needs_a_reason_and_records_the_procedure(tree, staff):
     petition = make_petition(tree["a"])
     with pytest.raises(actions.PetitionRefused) as refused:
         actions.decline(petition, "  ", actor=staff["reception"])
@@ -130,7 +132,7 @@ def test_decline_needs_a_reason_and_records_the_procedure(tree, staff):  # noqa:
     assert event.public and "上诉" in event.note
 
 
-def test_answer_on_the_spot_then_close(tree, staff):  # noqa: F811
+def test_answer_on_the_spot_then_close(tree, staff):
     petition = make_petition(tree["a"])
     actions.answer(petition, "立案庭电话：12368。", actor=staff["reception"])
     actions.close(petition, "", actor=staff["reception"])
@@ -139,7 +141,7 @@ def test_answer_on_the_spot_then_close(tree, staff):  # noqa: F811
     assert petition.replies.get().body.startswith("立案庭")
 
 
-def test_close_needs_an_outcome(tree, staff):  # noqa: F811
+def test_close_needs_an_outcome(tree, staff):
     petition = in_progress(tree, staff)
     actions.reply(petition, "答复", actor=staff["handler"])
     with pytest.raises(actions.PetitionRefused):
@@ -148,7 +150,7 @@ def test_close_needs_an_outcome(tree, staff):  # noqa: F811
     assert petition.status == Status.REPLIED
 
 
-def test_transfer_and_return(tree, staff):  # noqa: F811
+def test_transfer_and_return(tree, staff):
     petition = in_progress(tree, staff)
     actions.transfer(petition, tree["b"], "不属本单位", actor=staff["handler"])
     petition.refresh_from_db()
@@ -163,7 +165,7 @@ def test_transfer_and_return(tree, staff):  # noqa: F811
     assert petition.unit == tree["a"] and petition.status == Status.ACCEPTED
 
 
-def test_assign_only_to_a_handler_of_the_unit(tree, staff):  # noqa: F811
+def test_assign_only_to_a_handler_of_the_unit(tree, staff):
     petition = make_petition(tree["a"])
     actions.accept(petition, actor=staff["reception"])
     with pytest.raises(actions.PetitionRefused) as refused:
@@ -173,7 +175,7 @@ def test_assign_only_to_a_handler_of_the_unit(tree, staff):  # noqa: F811
     assert petition.status == Status.ACCEPTED and petition.handler is None
 
 
-def test_clock_pauses_and_resumes_across_spring_festival(tree, staff):  # noqa: F811
+def test_clock_pauses_and_resumes_across_spring_festival(tree, staff):
     with freeze_time("2026-02-02 10:00:00+08:00"):
         petition = in_progress(tree, staff)
         petition.refresh_from_db()
@@ -188,7 +190,7 @@ def test_clock_pauses_and_resumes_across_spring_festival(tree, staff):  # noqa: 
     assert petition.due_at == due + datetime.timedelta(days=14)
 
 
-def test_working_day_rule_skips_spring_festival(tree, staff):  # noqa: F811
+def test_working_day_rule_skips_spring_festival(tree, staff):
     petition = make_petition(tree["a"])
     DeadlineRule.objects.create(
         category=petition.category,
@@ -203,7 +205,7 @@ def test_working_day_rule_skips_spring_festival(tree, staff):  # noqa: F811
     assert petition.due_at == datetime.date(2026, 2, 27)
 
 
-def test_extension_once_at_most_thirty_days_by_the_head(tree, staff):  # noqa: F811
+def test_extension_once_at_most_thirty_days_by_the_head(tree, staff):
     with freeze_time("2026-03-02 10:00:00+08:00"):
         petition = in_progress(tree, staff)
         petition.refresh_from_db()
@@ -225,7 +227,7 @@ def test_extension_once_at_most_thirty_days_by_the_head(tree, staff):  # noqa: F
     assert event.public and "案情复杂" in event.note  # told to the petitioner
 
 
-def test_reopen_starts_a_review_clock_twice_at_most(tree, staff):  # noqa: F811
+def test_reopen_starts_a_review_clock_twice_at_most(tree, staff):
     petition = in_progress(tree, staff)
     for level in (1, 2):
         actions.reply(petition, "答复", actor=staff["handler"])
@@ -242,7 +244,7 @@ def test_reopen_starts_a_review_clock_twice_at_most(tree, staff):  # noqa: F811
     assert refused.value.code in {"wrong_role", "reviewed"}
 
 
-def test_supervision_order_and_feedback(tree, staff):  # noqa: F811
+def test_supervision_order_and_feedback(tree, staff):
     petition = in_progress(tree, staff)
     with freeze_time("2026-11-23 10:00:00+08:00"):
         actions.supervise(
@@ -261,7 +263,7 @@ def test_supervision_order_and_feedback(tree, staff):  # noqa: F811
     assert not petition.events.get(action="supervise").public
 
 
-def test_internal_notes_stay_off_the_tracking_page(tree, staff):  # noqa: F811
+def test_internal_notes_stay_off_the_tracking_page(tree, staff):
     from petitions import tracking
 
     petition = in_progress(tree, staff)

@@ -12,14 +12,16 @@ from freezegun import freeze_time
 from petitions import actions
 from petitions.models import Event, SweepNotice
 from petitions.workflow import Role
-from tests.loop_fixtures import make_petition, member, tree  # noqa: F401
+from tests import loop_fixtures
+from tests.loop_fixtures import make_petition, member
 
 pytestmark = pytest.mark.django_db
+tree = loop_fixtures.tree
 TODAY = "2026-11-23 10:00:00+08:00"
 
 
 @pytest.fixture
-def people(tree, django_user_model):  # noqa: F811
+def people(tree, django_user_model):
     return {
         "reception": member(django_user_model, "rec", tree["a"], Role.RECEPTION),
         "handler": member(django_user_model, "han", tree["a"], Role.HANDLER),
@@ -43,7 +45,7 @@ def recipients():
 def test_due_in_two_days_one_reminder_then_none(
     tree,
     people,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     petition = make_petition(
         tree["a"],
@@ -71,7 +73,7 @@ def test_due_in_two_days_one_reminder_then_none(
 def test_past_due_one_escalation_to_head_and_superior_then_none(
     tree,
     people,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     make_petition(
         tree["a"],
@@ -93,7 +95,7 @@ def test_past_due_one_escalation_to_head_and_superior_then_none(
 def test_acceptance_and_supervision_clocks(
     tree,
     people,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     received = make_petition(
         tree["a"],
@@ -125,7 +127,7 @@ def test_acceptance_and_supervision_clocks(
 def test_waiting_for_materials_is_not_swept(
     tree,
     people,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     make_petition(tree["a"], status="waiting", due_at=datetime.date(2026, 11, 20))
     with freeze_time(TODAY):
