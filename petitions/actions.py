@@ -867,6 +867,19 @@ def supervision_feedback(order, text, *, actor, request=None):
     return order
 
 
+def staff_withdraw(petition, reason, *, actor, seen=None, request=None):
+    """Staff record that the petitioner withdrew (by phone, letter, in person)."""
+    reason = _required(reason, "reason", _("Say how the petitioner withdrew."))
+    return transition(
+        petition,
+        Action.WITHDRAW,
+        actor=actor,
+        seen=seen,
+        request=request,
+        note=reason,
+    )
+
+
 def add_note(petition, text, *, actor, request=None):
     """An internal note: staff only, never on public pages or in the API."""
     from . import access

@@ -18,7 +18,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import actions
+from . import access, actions, workspace
 from .forms import RegistrationForm
 from .models import Category, DeadlineRule, Petition
 from .staff import works_on_petitions
@@ -86,7 +86,8 @@ class LatestPetitionsView(ReceptionOnlyMixin, WagtailAdminTemplateMixin, Templat
     template_name = "petitions/admin/latest.html"
 
     def get_context_data(self, **kwargs):
-        petitions = Petition.objects.select_related("category", "unit")
+        petitions = access.petitions_in_scope(self.request.user)
+        petitions = petitions.select_related("category", "unit")
         petitions = petitions.prefetch_related("attachments")[:100]
         return {**super().get_context_data(**kwargs), "petitions": petitions}
 
@@ -103,6 +104,21 @@ def register_petition_admin_urls():
             "petitions/receipt/", ReceiptView.as_view(), name="petitions_admin_receipt"
         ),
         path(
+            "petitions/work/<slug:queue>/",
+            workspace.QueueView.as_view(),
+            name="petitions_admin_queue",
+        ),
+        path(
+            "petitions/petition/<int:pk>/",
+            workspace.DetailView.as_view(),
+            name="petitions_admin_detail",
+        ),
+        path(
+            "petitions/petition/<int:pk>/<slug:action>/",
+            workspace.ActView.as_view(),
+            name="petitions_admin_act",
+        ),
+        path(
             "petitions/latest/",
             LatestPetitionsView.as_view(),
             name="petitions_admin_latest",
@@ -113,6 +129,11 @@ def register_petition_admin_urls():
 class PetitionMenuItem(MenuItem):
     def is_shown(self, request):
         return works_on_petitions(request.user)
+
+
+class WorkspaceMenuItem(MenuItem):
+    def is_shown(self, request):
+        return workspace.works_in_units(request.user)
 
 
 class DeadlineRuleViewSet(ModelViewSet):
@@ -192,6 +213,15 @@ def register_petitions_menu():
                 icon_name="list-ul",
                 order=20,
             ),
+            *[
+                WorkspaceMenuItem(
+                    label,
+                    reverse("petitions_admin_queue", args=[key]),
+                    icon_name="list-ul",
+                    order=21 + index,
+                )
+                for index, (key, label) in enumerate(workspace.QUEUES.items())
+            ],
             categories.get_menu_item(order=30),
             deadline_rules.get_menu_item(order=40),
         ]
