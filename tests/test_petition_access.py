@@ -52,3 +52,13 @@ def test_nobody_and_superuser(tree, django_user_model):
     assert access.petitions_in_scope(boss).count() == 1
     with pytest.raises(Http404):
         access.petition_for(nobody, "not-a-number")
+
+
+def test_first_contact_keeps_seeing_what_they_received(tree, django_user_model):
+    receptionist = member(django_user_model, "rec", tree["a"], Role.RECEPTION)
+    received = make_petition(tree["b"], first_contact=receptionist)
+    other = make_petition(tree["b"])
+    assert set(access.petitions_in_scope(receptionist)) == {received}
+    assert access.petition_for(receptionist, received.pk) == received
+    with pytest.raises(Http404):
+        access.petition_for(receptionist, other.pk)
