@@ -29,6 +29,7 @@ from .models import (
     DeadlineRule,
     Event,
     EventKind,
+    FollowUp,
     Outcome,
     Petition,
     Rating,
@@ -899,3 +900,108 @@ def add_note(petition, text, *, actor, request=None):
     )
     audit.record(request, "petition.note", obj=target, user=actor)
     return event
+
+
+def record_follow_up(follow_up, verdict, result, *, actor, request=None):
+    """The follow-up call's result and the petitioner's rating; an internal event.
+
+    "Not satisfied" leaves the petition closed: a head or supervisor may then
+    reopen it for review from the same page.
+    """
+    from . import access
+
+    if verdict not in Rating.Verdict.values:
+        message = _("Choose one of the ratings.")
+        raise PetitionRefused(message, errors={"verdict": [message]})
+    result = _required(result, "result", _("Write what the petitioner said."))
+    petition = access.petition_for(actor, follow_up.petition_id)
+    roles = access.roles_in(actor, petition.unit)
+    if not roles:
+        audit.record(
+            request, "petition.follow_up", obj=petition, success=False, user=actor
+        )
+        raise PetitionRefused(
+            _("Only staff of the petition's unit record follow-ups."),
+            code="wrong_unit",
+        )
+    with transaction.atomic():
+        follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        if follow_up.done_at:
+            raise PetitionRefused(
+                _("This follow-up was already recorded."), code="changed"
+            )
+        follow_up.verdict, follow_up.result = verdict, result
+        follow_up.done_at, follow_up.done_by = timezone.now(), actor
+        follow_up.save()
+        write_event(
+            petition,
+            EventKind.FOLLOW_UP,
+            actor,
+            acting_role(roles),
+            petition.status,
+            petition.status,
+            note=f"{Rating.Verdict(verdict).label}: {result}",
+            public=False,
+        )
+        audit.record(
+            request, "petition.follow_up", obj=petition, user=actor, verdict=verdict
+        )
+    return follow_up
+
+
+def repeat_candidates(petition, user):
+    """Earlier or later petitions in scope from the same petitioner (ID number or
+    phone hash) in the same category within PETITIONS_REPEAT_DAYS days."""
+    from django.db.models import Q
+
+    from . import access
+
+    same_person = Q()
+    if petition.id_number_hash:
+        same_person |= Q(id_number_hash=petition.id_number_hash)
+    if petition.phone_hash:
+        same_person |= Q(phone_hash=petition.phone_hash)
+    if not same_person:
+        return Petition.objects.none()
+    window = timedelta(days=conf.repeat_days())
+    return (
+        access.petitions_in_scope(user)
+        .filter(same_person, category=petition.category_id)
+        .filter(
+            received_at__gte=petition.received_at - window,
+            received_at__lte=petition.received_at + window,
+        )
+        .exclude(pk=petition.pk)
+        .exclude(pk__in=petition.linked.values("pk"))
+    )
+
+
+def link(petition, other, *, actor, request=None):
+    """Link a repeat or joint petition: handled together, each still answered."""
+    from . import access
+
+    first = access.petition_for(actor, petition.pk)
+    second = access.petition_for(actor, getattr(other, "pk", other))
+    if first.pk == second.pk:
+        raise PetitionRefused(_("A petition cannot be linked to itself."))
+    roles = access.roles_in(actor, first.unit) | access.roles_in(actor, second.unit)
+    if not roles:
+        audit.record(request, "petition.link", obj=first, success=False, user=actor)
+        raise PetitionRefused(
+            _("Only staff of the petitions' units link them."), code="wrong_unit"
+        )
+    with transaction.atomic():
+        first.linked.add(second)
+        for one, another in ((first, second), (second, first)):
+            write_event(
+                one,
+                EventKind.LINK,
+                actor,
+                acting_role(roles),
+                one.status,
+                one.status,
+                note=another.tracking_no,
+                public=False,
+            )
+        audit.record(request, "petition.link", obj=first, user=actor, other=second.pk)
+    return first

@@ -388,6 +388,12 @@ class Petition(models.Model):
     )
     paused_since = models.DateField(_("clock paused since"), null=True, blank=True)
     extension_days = models.PositiveSmallIntegerField(_("extension (days)"), default=0)
+    linked = models.ManyToManyField(
+        "self",
+        verbose_name=_("linked petitions"),
+        blank=True,
+        help_text=_("Repeat or joint petitions handled together."),
+    )
     review_level = models.PositiveSmallIntegerField(
         _("review level"),
         default=0,
@@ -417,7 +423,8 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Internal note")
     EXTENSION_REQUEST = "extension_request", _("Extension requested")
     FEEDBACK = "feedback", _("Supervision feedback")
-    REFUSED = "refused", _("Action refused")
+    LINK = "link", _("Linked to another petition")
+    FOLLOW_UP = "follow_up", _("Follow-up call")
 
 
 EVENT_CHOICES = EventKind.choices + Action.choices
@@ -641,3 +648,32 @@ class SweepNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id}: {self.kind} {self.clock} {self.deadline}"
+
+
+class FollowUp(models.Model):
+    """A closed petition sampled for a follow-up call (回访), and what it found."""
+
+    petition = models.OneToOneField(
+        Petition, on_delete=models.CASCADE, related_name="follow_up"
+    )
+    sampled_at = models.DateTimeField()
+    verdict = models.CharField(
+        _("rating"), max_length=20, choices=Rating.Verdict.choices, blank=True
+    )
+    result = models.TextField(_("result of the call"), blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["sampled_at", "id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.verdict or '-'}"

@@ -22,7 +22,16 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from portal.security import audit
 
 from . import access, actions
-from .models import Category, Channel, Outcome, SupervisionOrder, Unit, UnitMembership
+from .models import (
+    Category,
+    Channel,
+    FollowUp,
+    Outcome,
+    Rating,
+    SupervisionOrder,
+    Unit,
+    UnitMembership,
+)
 from .sweep import REMIND_DAYS
 from .workflow import FINISHED, Action, Role, Status, allowed_actions
 
@@ -89,7 +98,9 @@ def queue(user, name):
         ordered = SupervisionOrder.objects.filter(feedback_at__isnull=True)
         return unfinished.filter(pk__in=ordered.values("petition"))
     if name == "follow-up":
-        return petitions.filter(status=Status.CLOSED, ratings__isnull=True)
+        return petitions.filter(
+            follow_up__done_at__isnull=True, follow_up__isnull=False
+        )
     if name == "all":
         return petitions
     raise Http404
@@ -300,6 +311,10 @@ class DetailView(WorkspaceMixin, TemplateView):
             ),
             "action_forms": forms_now,
             "note_form": action_form(petition),
+            "follow_up": getattr(petition, "follow_up", None),
+            "verdicts": Rating.Verdict.choices,
+            "linked": petition.linked.all(),
+            "repeats": actions.repeat_candidates(petition, self.request.user)[:10],
             "roles": sorted(Role(role).label for role in roles),
         }
 
@@ -310,16 +325,30 @@ class ActView(WorkspaceMixin, View):
     def post(self, request, pk, action):
         petition = access.petition_for(request.user, pk)
         detail = reverse("petitions_admin_detail", args=[petition.pk])
-        if action == "note":
+        extra = {
+            "note": lambda: actions.add_note(
+                petition, request.POST.get("text"), actor=request.user, request=request
+            ),
+            "follow-up": lambda: actions.record_follow_up(
+                petition.follow_up,
+                request.POST.get("verdict"),
+                request.POST.get("text"),
+                actor=request.user,
+                request=request,
+            ),
+            "link": lambda: actions.link(
+                petition, request.POST.get("other"), actor=request.user, request=request
+            ),
+        }
+        if action in extra:
             try:
-                actions.add_note(
-                    petition,
-                    request.POST.get("text"),
-                    actor=request.user,
-                    request=request,
-                )
+                extra[action]()
             except actions.PetitionRefused as refusal:
-                messages.error(request, refusal.message)
+                for field_messages in refusal.errors.values():
+                    for message in field_messages:
+                        messages.error(request, message)
+            except FollowUp.DoesNotExist:
+                raise Http404 from None
             return redirect(detail)
         try:
             action = Action(action)
