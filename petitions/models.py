@@ -677,3 +677,56 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id}: {self.verdict or '-'}"
+
+
+class ReplyTemplate(models.Model):
+    """Editable wording for replies, per category (and its children) and action."""
+
+    class Use(models.TextChoices):
+        REPLY = "reply", _("Reply to the petitioner")
+        ANSWER = "answer", _("Answer on the spot")
+        DECLINE = "decline", _("Do not accept")
+        REQUEST_MATERIALS = "request_materials", _("Ask for materials")
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reply_templates",
+        help_text=_("Empty: for every category without its own template."),
+    )
+    use = models.CharField(_("used for"), max_length=20, choices=Use.choices)
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(
+        _("text"),
+        help_text=_("{number} becomes the tracking number, {unit} the unit's name."),
+    )
+
+    class Meta:
+        ordering = ["use", "title"]
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def text_for(cls, petition, use) -> str:
+        """The nearest template's text for ``petition``, filled in; "" if none."""
+        chain = [petition.category, *reversed(list(petition.category.get_ancestors()))]
+        found = {
+            template.category_id: template
+            for template in cls.objects.filter(use=use).filter(
+                models.Q(category__in=chain) | models.Q(category__isnull=True)
+            )
+        }
+        for node in [*chain, None]:
+            template = found.get(node.pk if node else None)
+            if template is not None:
+                unit = petition.unit.display_name if petition.unit else ""
+                return template.body.replace("{number}", petition.tracking_no).replace(
+                    "{unit}", unit
+                )
+        return ""

@@ -20,7 +20,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import access, actions, workspace
 from .forms import RegistrationForm
-from .models import Category, DeadlineRule, Petition
+from .models import Category, DeadlineRule, Petition, ReplyTemplate
 from .staff import works_on_petitions
 
 RECEIPT_SESSION_KEY = "petitions_staff_receipt"
@@ -192,9 +192,21 @@ class CategoryViewSet(ModelViewSet):
 categories = CategoryViewSet("petition_categories")
 
 
+class ReplyTemplateViewSet(ModelViewSet):
+    model = ReplyTemplate
+    icon = "doc-full"
+    menu_label = _("Reply templates")
+    add_to_admin_menu = False
+    form_fields = ["category", "use", "title", "body"]
+    list_display = ["title", "use", Column("category", label=_("category"))]
+
+
+reply_templates = ReplyTemplateViewSet("petition_reply_templates")
+
+
 @hooks.register("register_admin_viewset")
 def register_petition_viewsets():
-    return [categories, deadline_rules]
+    return [categories, deadline_rules, reply_templates]
 
 
 @hooks.register("register_admin_menu_item")
@@ -224,6 +236,7 @@ def register_petitions_menu():
             ],
             categories.get_menu_item(order=30),
             deadline_rules.get_menu_item(order=40),
+            reply_templates.get_menu_item(order=50),
         ]
     )
     return SubmenuMenuItem(_("Petitions"), menu, icon_name="form", order=300)

@@ -28,6 +28,7 @@ from .models import (
     FollowUp,
     Outcome,
     Rating,
+    ReplyTemplate,
     SupervisionOrder,
     Unit,
     UnitMembership,
@@ -298,6 +299,8 @@ class DetailView(WorkspaceMixin, TemplateView):
         forms_now = []
         for action in allowed_actions(petition.status, roles):
             form = action_form(petition)
+            if action.value in ReplyTemplate.Use.values:
+                form.initial["text"] = ReplyTemplate.text_for(petition, action.value)
             fields = [form[name] for name in ACTION_FIELDS[action]]
             forms_now.append((action, fields, form))
         return {

@@ -144,3 +144,21 @@ def test_internal_note_stays_internal(tree, people, staff_client_for):
     assert event.action == "note" and not event.public
     actions.accept(petition, actor=people["handler_a"])
     assert petition.events.filter(public=True).count() == 1
+
+
+def test_reply_form_starts_from_the_categorys_template(tree, people, staff_client_for):
+    from petitions.models import ReplyTemplate
+
+    petition = make_petition(tree["a"])
+    ReplyTemplate.objects.create(use="reply", title="通用", body="通用答复")
+    ReplyTemplate.objects.create(
+        category=petition.category,
+        use="answer",
+        title="咨询",
+        body="{number}：{unit}答复",
+    )
+    client = staff_client_for(people["handler_a"])
+    html = client.get(reverse("petitions_admin_detail", args=[petition.pk])).content
+    assert f"{petition.tracking_no}：甲答复" in html.decode()
+    assert ReplyTemplate.text_for(petition, "reply") == "通用答复"
+    assert ReplyTemplate.text_for(petition, "decline") == ""
