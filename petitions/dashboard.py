@@ -45,7 +45,9 @@ HEADLINE = [
     ("extended", _("Extensions"), None),
     ("transferred", _("Transfers"), None),
     ("supervised", _("Supervision orders"), None),
-    ("rated", _("Follow-ups rated"), "satisfied_rate"),
+    ("rated", _("Rated by petitioners"), "satisfied_rate"),
+    ("followed_up", _("Follow-up calls done"), None),
+    ("supervision_open", _("Supervision orders awaiting feedback"), None),
     ("repeat", _("Repeat petitions"), "repeat_rate"),
     ("reopened", _("Reopened after review"), "reopened_rate"),
 ]
@@ -207,6 +209,7 @@ class DashboardView(RefusingMixin, WagtailAdminTemplateMixin, TemplateView):
             (got.by_channel, "channel"),
             (got.by_category, "category"),
             (got.by_unit, "unit"),
+            (got.by_outcome, "outcome"),
         ):
             for row in rows:
                 row["url"] = link(key, row["key"])
@@ -217,7 +220,11 @@ class DashboardView(RefusingMixin, WagtailAdminTemplateMixin, TemplateView):
             "panels": panels,
             "chart": trend_chart(got.trend, self.period.grain),
             "satisfaction": [
-                {"label": verdicts[key], **value}
+                {
+                    "label": verdicts[key],
+                    "rated": value,
+                    "called": got.follow_ups[key],
+                }
                 for key, value in got.satisfaction.items()
             ],
             "period": self.period,
@@ -296,6 +303,7 @@ def figure_rows(got) -> list[list]:
         (gettext("Channel"), got.by_channel),
         (gettext("Category"), got.by_category),
         (gettext("Unit"), got.by_unit),
+        (gettext("Outcome"), got.by_outcome),
     ):
         rows.extend([f"{title}: {row['label']}", row["count"]] for row in breakdown)
     for row in got.trend:

@@ -33,7 +33,17 @@ from django.db.models.functions import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Channel, Event, Petition, Rating, Unit
+from .models import (
+    Category,
+    Channel,
+    Event,
+    FollowUp,
+    Outcome,
+    Petition,
+    Rating,
+    SupervisionOrder,
+    Unit,
+)
 from .workflow import OPEN, Action
 
 DUE_SOON_DAYS = 3
@@ -254,6 +264,17 @@ def petitions_behind(key: str, petitions, period: Period, today: date, value="")
         )
     if key == "overdue":
         return open_.filter(expected_by__lt=today)
+    if key == "outcome":
+        closes = Event.objects.filter(
+            action=Action.CLOSE, created_at__gte=start, created_at__lt=end
+        )
+        return petitions.filter(pk__in=closes.values("petition_id"), outcome=value)
+    if key == "followed_up":
+        calls = FollowUp.objects.filter(done_at__gte=start, done_at__lt=end)
+        return petitions.filter(pk__in=calls.values("petition_id"))
+    if key == "supervision_open":
+        orders = SupervisionOrder.objects.filter(feedback_at__isnull=True)
+        return petitions.filter(pk__in=orders.values("petition_id"))
     if key == "rated":
         ratings = Rating.objects.filter(created_at__gte=start, created_at__lt=end)
         return petitions.filter(pk__in=ratings.values("petition_id"))
@@ -270,6 +291,9 @@ FIGURE_KEYS = {
     "due_soon",
     "overdue",
     "rated",
+    "outcome",
+    "followed_up",
+    "supervision_open",
     *EVENT_FIGURES,
 }
 
@@ -287,12 +311,16 @@ class Figures:
     by_unit: list = field(default_factory=list)
     trend: list = field(default_factory=list)
     satisfaction: dict = field(default_factory=dict)
+    follow_ups: dict = field(default_factory=dict)
+    by_outcome: list = field(default_factory=list)
     overdue: list = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         h = self.headline
-        return not (h["received"] or h["closed"] or h["open"] or h["rated"])
+        return not (
+            h["received"] or h["closed"] or h["open"] or h["rated"] or h["followed_up"]
+        )
 
 
 def compute(petitions, period: Period, *, today: date, unit: Unit | None = None):
@@ -326,8 +354,17 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
         closures=Count("pk"),
         on_time=Count("pk", filter=ON_TIME),
         mean=Avg("taken"),
+        **{
+            f"outcome_{outcome}": Count("pk", filter=Q(petition__outcome=outcome))
+            for outcome in Outcome.values
+        },
         **bucket_aggregates("created_at", starts, period.grain, {"out": Q()}),
     )
+    outcomes = dict(Outcome.choices)
+    figures.by_outcome = [
+        {"key": key, "label": outcomes[key], "count": closing[f"outcome_{key}"]}
+        for key in Outcome.values
+    ]
     head["on_time_rate"] = _ratio(closing["on_time"], closing["closures"])
     head["on_time"] = closing["on_time"]
     head["average_days"] = _days(closing["mean"])
@@ -337,22 +374,26 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
     head["answered_rate"] = _ratio(head["answered"], head["received"])
 
     soon = today + timedelta(days=DUE_SOON_DAYS)
-    supervised = Event.objects.filter(petition=OuterRef("pk"), action=Action.SUPERVISE)
-    head |= (
-        petitions.filter(status__in=OPEN)
-        .annotate(supervised=Exists(supervised))
-        .aggregate(
-            open=Count("pk"),
-            due_soon=Count(
-                "pk", filter=Q(expected_by__gte=today, expected_by__lte=soon)
-            ),
-            overdue=Count("pk", filter=Q(expected_by__lt=today)),
-            supervision_open=Count("pk", filter=Q(supervised=True)),
-            supervision_overdue=Count(
-                "pk", filter=Q(supervised=True, expected_by__lt=today)
-            ),
-        )
+    head |= petitions.filter(status__in=OPEN).aggregate(
+        open=Count("pk"),
+        due_soon=Count("pk", filter=Q(expected_by__gte=today, expected_by__lte=soon)),
+        overdue=Count("pk", filter=Q(expected_by__lt=today)),
     )
+    head |= SupervisionOrder.objects.filter(
+        petition__in=petitions, feedback_at__isnull=True
+    ).aggregate(
+        supervision_open=Count("pk"),
+        supervision_overdue=Count("pk", filter=Q(due_on__lt=today)),
+    )
+    calls = dict(
+        FollowUp.objects.filter(
+            petition__in=petitions, done_at__gte=start, done_at__lt=end
+        )
+        .values_list("verdict")
+        .annotate(n=Count("pk"))
+    )
+    head["followed_up"] = sum(calls.values())
+    figures.follow_ups = _split(calls)
 
     verdicts = dict(
         Rating.objects.filter(
@@ -363,10 +404,7 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
     )
     rated = sum(verdicts.values())
     head["rated"] = rated
-    figures.satisfaction = {
-        verdict: {"count": verdicts.get(verdict, 0), "share": _ratio(n, rated)}
-        for verdict, n in ((v, verdicts.get(v, 0)) for v in Rating.Verdict.values)
-    }
+    figures.satisfaction = _split(verdicts)
     head["satisfied_rate"] = _ratio(
         verdicts.get("satisfied", 0) + verdicts.get("basically", 0), rated
     )
@@ -397,6 +435,18 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
         .order_by("expected_by", "pk")[:20]
     )
     return figures
+
+
+def _split(verdicts: dict) -> dict:
+    """Count and share of each verdict (satisfied, basically, not satisfied)."""
+    total = sum(n for key, n in verdicts.items() if key)
+    return {
+        verdict: {
+            "count": verdicts.get(verdict, 0),
+            "share": _ratio(verdicts.get(verdict, 0), total),
+        }
+        for verdict in Rating.Verdict.values
+    }
 
 
 def _by_branch(received, relation: str, model, depth: int) -> list[dict]:

@@ -7,7 +7,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from petitions import demo, figures
-from petitions.models import Category, Event, Petition, Rating, Unit
+from petitions.models import (
+    Category,
+    Event,
+    FollowUp,
+    Petition,
+    Rating,
+    SupervisionOrder,
+    Unit,
+)
 from petitions.workflow import Action, Status
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -61,6 +69,7 @@ def register_fixture(db):
         accept_by=date(2026, 3, 17),
         due_at=date(2026, 5, 1),
         id_number_hash="same-person",
+        outcome="resolved",
     )
     step(p1, Action.ACCEPT, at(3, 3))
     step(p1, Action.CLOSE, at(3, 12), Status.REPLIED)
@@ -95,11 +104,24 @@ def register_fixture(db):
         accept_by=date(2026, 2, 25),
         due_at=date(2026, 3, 10),
         expected_by=date(2026, 3, 20),
+        outcome="partly",
     )
     step(p4, Action.ACCEPT, at(2, 12))
     step(p4, Action.CLOSE, at(3, 15), Status.REPLIED)
     step(p4, Action.REOPEN, at(3, 16))
     step(p4, Action.SUPERVISE, at(3, 16))
+    city = Unit.objects.get(code="jn-city")
+    SupervisionOrder.objects.create(
+        petition=p4,
+        from_unit=city,
+        to_unit=city,
+        instructions="i",
+        due_on=date(2026, 3, 25),
+        created_at=at(3, 16),
+    )
+    FollowUp.objects.create(
+        petition=p1, sampled_at=at(3, 13), verdict="satisfied", done_at=at(3, 14)
+    )
     petition(
         5,
         unit="jn-east",

@@ -37,6 +37,23 @@ def test_headline_figures_match_the_hand_count(register):
     assert got["repeat"] == 1
     assert got["repeat_rate"] == 25.0
     assert got["answered_rate"] == 25.0
+    assert got["followed_up"] == 1
+
+
+def test_outcomes_and_satisfaction_splits(register):
+    """Closed by outcome; petitioners' ratings and follow-up calls split by verdict."""
+    got = figures.compute(Petition.objects.all(), MARCH, today=TODAY)
+    assert {row["key"]: row["count"] for row in got.by_outcome if row["count"]} == {
+        "resolved": 1,
+        "partly": 1,
+    }
+    assert got.satisfaction["satisfied"] == {"count": 1, "share": 50.0}
+    assert got.satisfaction["not_satisfied"] == {"count": 1, "share": 50.0}
+    assert got.follow_ups["satisfied"] == {"count": 1, "share": 100.0}
+    listed = figures.petitions_behind(
+        "outcome", Petition.objects.all(), MARCH, TODAY, "partly"
+    )
+    assert [p.tracking_no for p in listed] == ["T4"]
 
 
 def test_breakdowns_and_trend(register):
@@ -96,6 +113,8 @@ def test_every_figure_lists_the_petitions_it_counts(register):
         "repeat",
         "rated",
         "supervised",
+        "followed_up",
+        "supervision_open",
     ]:
         listed = figures.petitions_behind(key, base, MARCH, TODAY)
         assert listed.count() == got[key], key
