@@ -11,7 +11,8 @@ over a year from ``petitions.demo_history``). ``--configured-db`` uses the datab
 the settings name instead (DATABASE_URL), adding the history only if it is absent.
 
 Prints p50/p95 in milliseconds and the query count for each page, rendered through
-Django's test client (middleware, 2FA gate and templates included, no network).
+Django's test client (middleware, 2FA gate and templates included, no network),
+with DEBUG off unless the environment says otherwise.
 """
 
 import argparse
@@ -41,6 +42,7 @@ def main() -> None:
         os.environ["PORTAL_DATA_DIR"] = tempfile.mkdtemp(prefix="dashboard-bench-")
         os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+    os.environ.setdefault("DEBUG", "false")  # as served: no query log, no toolbar
     sys.path.insert(0, str(ROOT))
     import django
 

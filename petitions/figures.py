@@ -326,6 +326,9 @@ class Figures:
 def compute(petitions, period: Period, *, today: date, unit: Unit | None = None):
     """All the figures, in a bounded number of queries (about a dozen)."""
     petitions = in_subtree(petitions, unit)
+    # Rows of other tables belong to the scope's petitions; an unrestricted scope
+    # (a superuser's, all units) needs no subquery, which spares a scan.
+    of_scope = {"petition__in": petitions} if petitions.query.has_filters() else {}
     figures = Figures(period=period, today=today, unit=unit)
     start, end = period.bounds
     received = petitions.filter(received_at__gte=start, received_at__lt=end)
@@ -340,9 +343,7 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
         },
         **bucket_aggregates("received_at", starts, period.grain, {"in": Q()}),
     )
-    steps = Event.objects.filter(
-        petition__in=petitions, created_at__gte=start, created_at__lt=end
-    )
+    steps = Event.objects.filter(**of_scope, created_at__gte=start, created_at__lt=end)
     head |= steps.aggregate(
         **{
             key: Count("petition", distinct=True, filter=Q(action=action))
@@ -380,15 +381,13 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
         overdue=Count("pk", filter=Q(expected_by__lt=today)),
     )
     head |= SupervisionOrder.objects.filter(
-        petition__in=petitions, feedback_at__isnull=True
+        **of_scope, feedback_at__isnull=True
     ).aggregate(
         supervision_open=Count("pk"),
         supervision_overdue=Count("pk", filter=Q(due_on__lt=today)),
     )
     calls = dict(
-        FollowUp.objects.filter(
-            petition__in=petitions, done_at__gte=start, done_at__lt=end
-        )
+        FollowUp.objects.filter(**of_scope, done_at__gte=start, done_at__lt=end)
         .values_list("verdict")
         .annotate(n=Count("pk"))
     )
@@ -396,9 +395,7 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
     figures.follow_ups = _split(calls)
 
     verdicts = dict(
-        Rating.objects.filter(
-            petition__in=petitions, created_at__gte=start, created_at__lt=end
-        )
+        Rating.objects.filter(**of_scope, created_at__gte=start, created_at__lt=end)
         .values_list("verdict")
         .annotate(n=Count("pk"))
     )
