@@ -8,13 +8,14 @@ import csv
 import io
 from datetime import date
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
@@ -30,6 +31,7 @@ from .staff import works_on_petitions
 from .workflow import Role
 
 LIST_PAGE_SIZE = 100
+FIGURES_CACHE_SECONDS = 120
 EXPORT_FORMATS = ("csv", "xlsx")
 
 #: Headline figures in the order the panels show them: (key, label, rate key).
@@ -138,6 +140,28 @@ class RefusingMixin:
             return refused(request, refusal)
 
 
+def figures_for(user, period, today, unit) -> figures.Figures:
+    """The figures for the user's scope, kept for FIGURES_CACHE_SECONDS: a head
+    switching between periods and back does not recompute (keyed by scope)."""
+    scope = access.search_scope(user)
+    key = "figures:v1:" + "|".join(
+        [
+            "*" if scope is None else ",".join(scope),
+            unit.path if unit else "",
+            f"{period.start}:{period.end}:{period.grain}",
+            str(today),
+            get_language() or "",
+        ]
+    )
+    got = cache.get(key)
+    if got is None:
+        got = figures.compute(
+            access.petitions_in_scope(user), period, today=today, unit=unit
+        )
+        cache.set(key, got, FIGURES_CACHE_SECONDS)
+    return got
+
+
 def trend_chart(trend: list[dict], grain: str) -> dict:
     """Geometry for a grouped bar chart drawn as SVG in the template."""
     width, height, left, bottom, top = 640, 240, 40, 28, 12
@@ -187,12 +211,7 @@ class DashboardView(RefusingMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "petitions/admin/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        got = figures.compute(
-            access.petitions_in_scope(self.request.user),
-            self.period,
-            today=self.today,
-            unit=self.unit,
-        )
+        got = figures_for(self.request.user, self.period, self.today, self.unit)
         link = self.link
         panels = [
             {
@@ -381,9 +400,7 @@ def export_figures(request, fmt: str):
         period, unit, today = read_request(request)
     except Refusal as refusal:
         return refused(request, refusal)
-    got = figures.compute(
-        access.petitions_in_scope(request.user), period, today=today, unit=unit
-    )
+    got = figures_for(request.user, period, today, unit)
     audit.record(
         request,
         "petition.figures_exported",

@@ -150,3 +150,9 @@ def test_staff_without_a_petition_role_are_turned_away(
     user = django_user_model.objects.create_user("editor", "e@example.invalid", "x")
     user.groups.add(Group.objects.get(name="Editor"))
     assert staff_client_for(user).get(URL).status_code in {302, 403}
+
+
+def test_cached_figures_never_cross_scopes(otp_client, city_head):
+    """Figures kept for a superuser are not what the city court's head is shown."""
+    assert panel(otp_client.get(f"{URL}?{MARCH}").content.decode(), "received") == "4"
+    assert panel(city_head.get(f"{URL}?{MARCH}").content.decode(), "received") == "3"
