@@ -132,6 +132,9 @@ def refused(request, refusal: Refusal):
 
 
 class RefusingMixin:
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
+
     def dispatch(self, request, *args, **kwargs):
         try:
             self.period, self.unit, self.today = read_request(request)
