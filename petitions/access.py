@@ -54,12 +54,18 @@ def units_in_scope(user):
 
 
 def petitions_in_scope(user):
-    """Petitions whose handling unit is in the user's scope."""
+    """Petitions whose handling unit is in the user's scope, and those the user
+    received as first-contact person."""
     if _active(user) and user.is_superuser:
         return Petition.objects.all()
-    condition = _below_any(search_scope(user) or [], field="unit__path")
-    if condition is None:
+    if not _active(user):
         return Petition.objects.none()
+    # The first-contact person follows what they received to the end (首问负责),
+    # wherever it was routed.
+    condition = Q(first_contact=user)
+    below = _below_any(search_scope(user) or [], field="unit__path")
+    if below is not None:
+        condition |= below
     return Petition.objects.filter(condition)
 
 

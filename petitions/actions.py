@@ -7,6 +7,7 @@ carrying field-level messages in the reader's language; nothing is half-saved.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -28,10 +29,15 @@ from .models import (
     DeadlineRule,
     Event,
     EventKind,
+    FollowUp,
+    Outcome,
     Petition,
     Rating,
+    Reply,
+    SupervisionOrder,
 )
 from .workflow import (
+    TRANSITIONS,
     Action,
     Role,
     Status,
@@ -191,7 +197,9 @@ def create_petition(form, *, channel, language, actor, actor_role, event, reques
     return Submission(petition, access_code)
 
 
-def write_event(petition, action, actor, role, from_status, to_status, note=""):
+def write_event(
+    petition, action, actor, role, from_status, to_status, note="", *, public=True
+):
     return Event.objects.create(
         petition=petition,
         actor=actor,
@@ -200,7 +208,7 @@ def write_event(petition, action, actor, role, from_status, to_status, note=""):
         from_status=from_status,
         to_status=to_status,
         note=note,
-        public=True,
+        public=public,
         created_at=timezone.now(),
     )
 
@@ -289,3 +297,711 @@ def withdraw(petition, reason="", *, request=None) -> Petition:
         audit.record(request, "petition.withdrawn", obj=petition)
         after_commit(petition)
     return petition
+
+
+# --- The closed loop: one function per workflow action, all through ``transition``.
+
+
+class PetitionChanged(PetitionRefused):
+    """Someone else changed the petition since the caller saw it."""
+
+
+def _text(value, limit=4000) -> str:
+    return str(value or "").strip()[:limit]
+
+
+def _required(value, field, message) -> str:
+    text = _text(value)
+    if not text:
+        raise PetitionRefused(message, errors={field: [str(message)]})
+    return text
+
+
+def same_time(seen, current) -> bool:
+    """``seen`` (a datetime or the ISO text a form carried) is ``current``."""
+    if isinstance(seen, str):
+        return seen == current.isoformat()
+    return seen == current
+
+
+def acting_role(roles) -> Role:
+    """The role an Event names when the actor holds several that allow it."""
+    for role in (Role.HEAD, Role.SUPERVISOR, Role.HANDLER, Role.RECEPTION):
+        if role in roles:
+            return role
+    return Role.SYSTEM
+
+
+def transition(
+    petition,
+    action,
+    *,
+    actor,
+    seen=None,
+    note="",
+    public=True,
+    request=None,
+    change=None,
+    notify_petitioner=False,
+):
+    """Take ``action`` on ``petition`` for ``actor``, or refuse and change nothing.
+
+    ``seen`` is the (status, updated_at) pair the caller's page showed; when the
+    row differs now, the action is refused as "changed". ``change(petition)``
+    applies the action's own fields under the lock and returns an optional note.
+    """
+    from . import access, staff_notices
+
+    action = Action(action)
+    refusal = None
+    try:
+        with transaction.atomic():
+            locked = (
+                Petition.objects.select_for_update()
+                .select_related("unit", "first_contact", "handler")
+                .filter(pk=petition.pk)
+                .first()
+            )
+            if (
+                locked is None
+                or not access.petitions_in_scope(actor).filter(pk=locked.pk).exists()
+            ):
+                raise PetitionRefused(
+                    _("This petition is not in your units."), code="out_of_scope"
+                )
+            if seen is not None and (
+                str(seen[0]) != locked.status
+                or (seen[1] and not same_time(seen[1], locked.updated_at))
+            ):
+                raise PetitionChanged(
+                    _(
+                        "This petition changed while you were looking at it: it is "
+                        "now “%(status)s”. Check its new state and try again."
+                    )
+                    % {"status": locked.get_status_display()},
+                    code="changed",
+                )
+            roles = access.roles_in(actor, locked.unit)
+            try:
+                target = check_transition(action, locked.status, roles)
+            except TransitionNotAllowed as error:
+                raise PetitionRefused(error.message, code=error.reason) from None
+            role = acting_role(roles & TRANSITIONS[action].roles)
+            previous = locked.status
+            locked.status = target
+            extra = change(locked) if change else None
+            locked.save()
+            write_event(
+                locked,
+                action,
+                actor,
+                role,
+                previous,
+                target,
+                note=_text(extra if extra is not None else note),
+                public=public,
+            )
+            audit.record(
+                request,
+                f"petition.{action.value}",
+                obj=locked,
+                user=actor,
+                from_status=previous,
+                to_status=target,
+            )
+            notices = (
+                notifications.prepare(locked, notifications.Kind.UPDATE)
+                if notify_petitioner
+                else []
+            )
+            staff_notices.notify_on_commit(
+                [
+                    pk
+                    for pk in staff_notices.recipients(
+                        locked.first_contact, locked.handler
+                    )
+                    if pk != getattr(actor, "pk", None)
+                ],
+                _("%(number)s: %(action)s")
+                % {"number": locked.tracking_no, "action": action.label},
+                _("%(action)s: %(status)s")
+                % {"action": action.label, "status": locked.get_status_display()},
+            )
+            after_commit(locked, notices)
+    except PetitionRefused as error:
+        refusal = error
+    if refusal is not None:
+        audit.record(
+            request,
+            f"petition.{action.value}",
+            obj=petition,
+            success=False,
+            user=actor,
+            reason=refusal.code,
+        )
+        raise refusal
+    return locked
+
+
+def handling_due(petition, start):
+    days, working = DeadlineRule.for_category(
+        petition.category, DeadlineRule.Kind.HANDLING
+    )
+    return add_days(start, days, working=working)
+
+
+def answer(petition, text, *, actor, seen=None, request=None):
+    """Reception answers a simple request on the spot; the answer is its reply."""
+    text = _required(text, "text", _("Write the answer given."))
+
+    def change(locked):
+        Reply.objects.create(
+            petition=locked,
+            unit=locked.unit,
+            author=actor,
+            body=text,
+            created_at=timezone.now(),
+        )
+        locked.outcome = Outcome.EXPLAINED
+        return ""
+
+    return transition(
+        petition,
+        Action.ANSWER,
+        actor=actor,
+        seen=seen,
+        request=request,
+        change=change,
+        notify_petitioner=True,
+    )
+
+
+def accept(petition, *, actor, category=None, seen=None, request=None):
+    """Accept: optionally reclassify (and so reroute); the handling clock starts."""
+
+    def change(locked):
+        if category is not None and category.pk != locked.category_id:
+            locked.category = category
+            locked.unit = category.routing_unit() or locked.unit
+        locked.due_at = handling_due(locked, timezone.localdate())
+        locked.expected_by = locked.due_at
+        return ""
+
+    return transition(
+        petition,
+        Action.ACCEPT,
+        actor=actor,
+        seen=seen,
+        request=request,
+        change=change,
+        notify_petitioner=True,
+    )
+
+
+def decline(petition, reason, procedure="", *, actor, seen=None, request=None):
+    """Not accepted, with the reason and, for legal matters, the procedure to use."""
+    reason = _required(reason, "reason", _("Give the reason for not accepting."))
+    procedure = _text(procedure)
+
+    def change(locked):
+        locked.outcome = Outcome.PROCEDURE if procedure else Outcome.NOT_REMIT
+        if procedure:
+            return _("%(reason)s\nProcedure to use: %(procedure)s") % {
+                "reason": reason,
+                "procedure": procedure,
+            }
+        return reason
+
+    return transition(
+        petition,
+        Action.DECLINE,
+        actor=actor,
+        seen=seen,
+        request=request,
+        change=change,
+        notify_petitioner=True,
+    )
+
+
+def assign(petition, handler, *, actor, seen=None, request=None):
+    """Give an accepted petition to a handler of its unit."""
+    from . import access
+
+    def change(locked):
+        if handler is None or Role.HANDLER not in access.roles_in(handler, locked.unit):
+            raise PetitionRefused(
+                _("Choose a handler of the petition's unit."),
+                errors={"handler": [_("Choose a handler of the petition's unit.")]},
+            )
+        locked.handler = handler
+        return _("Assigned to %(name)s.") % {
+            "name": handler.get_full_name() or handler.get_username()
+        }
+
+    return transition(
+        petition,
+        Action.ASSIGN,
+        actor=actor,
+        seen=seen,
+        request=request,
+        change=change,
+        public=False,
+    )
+
+
+def start(petition, *, actor, seen=None, request=None):
+    return transition(petition, Action.START, actor=actor, seen=seen, request=request)
+
+
+def request_materials(petition, missing, *, actor, seen=None, request=None):
+    """Tell the petitioner everything missing at once (一次告知); the clock stops."""
+    missing = _required(missing, "missing", _("List every missing material."))
+
+    def change(locked):
+        locked.paused_since = timezone.localdate()
+        return missing
+
+    return transition(
+        petition,
+        Action.REQUEST_MATERIALS,
+        actor=actor,
+        seen=seen,
+        request=request,
+        change=change,
+        notify_petitioner=True,
+    )
+
+
+def receive_materials(petition, *, actor, seen=None, request=None):
+    """The materials came: the clock runs again, the due date moves by the pause."""
+
+    def change(locked):
+        today = timezone.localdate()
+        if locked.paused_since and locked.due_at:
+            paused = (today - locked.paused_since).days
+            locked.due_at += timedelta(days=paused)
+            locked.expected_by = locked.due_at
+        locked.paused_since = None
+        return ""
+
+    return transition(
+        petition,
+        Action.RECEIVE_MATERIALS,
+        actor=actor,
+        seen=seen,
+        request=request,
+        change=change,
+    )
+
+
+def request_extension(petition, days, reason, *, actor, request=None):
+    """A handler asks the head for more time: an internal note, no change yet."""
+    reason = _required(reason, "reason", _("Give the reason for the extension."))
+    with transaction.atomic():
+        locked = Petition.objects.select_for_update().get(pk=petition.pk)
+        write_event(
+            locked,
+            EventKind.EXTENSION_REQUEST,
+            actor,
+            Role.HANDLER,
+            locked.status,
+            locked.status,
+            note=_("%(days)s days: %(reason)s") % {"days": days, "reason": reason},
+            public=False,
+        )
+        audit.record(request, "petition.extension_requested", obj=locked, user=actor)
+    return locked
+
+
+def extend(petition, days, reason, *, actor, seen=None, request=None):
+    """The head extends the deadline once, by at most the rule's days; the
+    petitioner is told the reason."""
+    reason = _required(reason, "reason", _("Give the reason told to the petitioner."))
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+
+    def change(locked):
+        limit, working = DeadlineRule.for_category(
+            locked.category, DeadlineRule.Kind.EXTENSION
+        )
+        if locked.extension_days:
+            raise PetitionRefused(
+                _("This petition was already extended once."), code="extended"
+            )
+        if not 1 <= days <= limit:
+            message = _("An extension is from 1 to %(limit)s days.") % {"limit": limit}
+            raise PetitionRefused(message, errors={"days": [message]})
+        locked.extension_days = days
+        locked.due_at = add_days(
+            locked.due_at or timezone.localdate(), days, working=working
+        )
+        locked.expected_by = locked.due_at
+        return _("Extended by %(days)s days: %(reason)s") % {
+            "days": days,
+            "reason": reason,
+        }
+
+    return transition(
+        petition,
+        Action.EXTEND,
+        actor=actor,
+        seen=seen,
+        request=request,
+        change=change,
+        notify_petitioner=True,
+    )
+
+
+def transfer(petition, unit, note, *, actor, seen=None, request=None):
+    """Not ours: the petition moves to ``unit`` with its clock; it starts there
+    as accepted."""
+    note = _required(note, "note", _("Say why it is transferred."))
+
+    def change(locked):
+        if unit is None or unit.pk == locked.unit_id:
+            raise PetitionRefused(
+                _("Choose another unit."), errors={"unit": [_("Choose another unit.")]}
+            )
+        locked.returns_to = locked.unit
+        locked.unit = unit
+        locked.handler = None
+        return _("To %(unit)s: %(note)s") % {"unit": unit.display_name, "note": note}
+
+    return transition(
+        petition,
+        Action.TRANSFER,
+        actor=actor,
+        seen=seen,
+        request=request,
+        change=change,
+        public=False,
+    )
+
+
+def return_petition(petition, note, *, actor, seen=None, request=None):
+    """Back to the unit that assigned or transferred it (else the parent unit)."""
+    note = _required(note, "note", _("Say why it is returned."))
+
+    def change(locked):
+        parent = locked.unit.get_parent() if locked.unit else None
+        target = locked.returns_to or parent
+        if target is None:
+            raise PetitionRefused(
+                _("There is no unit to return it to."), code="no_unit"
+            )
+        locked.returns_to = None
+        locked.unit = target
+        locked.handler = None
+        return note
+
+    return transition(
+        petition,
+        Action.RETURN,
+        actor=actor,
+        seen=seen,
+        request=request,
+        change=change,
+        public=False,
+    )
+
+
+def reply(petition, body, *, actor, seen=None, request=None):
+    """The unit's answer to the petitioner (signed by the unit, not the person)."""
+    body = _required(body, "body", _("Write the reply."))
+
+    def change(locked):
+        Reply.objects.create(
+            petition=locked,
+            unit=locked.unit,
+            author=actor,
+            body=body,
+            created_at=timezone.now(),
+        )
+        return ""
+
+    locked = transition(
+        petition,
+        Action.REPLY,
+        actor=actor,
+        seen=seen,
+        request=request,
+        change=change,
+    )
+    with transaction.atomic():
+        notices = notifications.prepare(locked, notifications.Kind.REPLY)
+        after_commit(locked, notices)
+    return locked
+
+
+def close(petition, outcome, *, actor, seen=None, request=None):
+    """Close with an honest outcome (answered and declined ones keep theirs)."""
+
+    def change(locked):
+        chosen = outcome or locked.outcome
+        if chosen not in Outcome.values:
+            raise PetitionRefused(
+                _("Choose the outcome."), errors={"outcome": [_("Choose the outcome.")]}
+            )
+        locked.outcome = chosen
+        locked.paused_since = None
+        return Outcome(chosen).label
+
+    return transition(
+        petition, Action.CLOSE, actor=actor, seen=seen, request=request, change=change
+    )
+
+
+def reopen(petition, note, *, actor, seen=None, request=None):
+    """Review (复查) then re-review (复核) on a dissatisfied petitioner's request:
+    a new clock, at most twice."""
+    note = _required(note, "note", _("Say what the review is about."))
+
+    def change(locked):
+        if locked.review_level >= 2:
+            raise PetitionRefused(
+                _("This petition was already re-reviewed; it cannot be reopened."),
+                code="reviewed",
+            )
+        locked.review_level += 1
+        kind = (
+            DeadlineRule.Kind.REVIEW
+            if locked.review_level == 1
+            else DeadlineRule.Kind.RE_REVIEW
+        )
+        days, working = DeadlineRule.for_category(locked.category, kind)
+        locked.due_at = add_days(timezone.localdate(), days, working=working)
+        locked.expected_by = locked.due_at
+        locked.outcome = ""
+        locked.extension_days = 0
+        return note
+
+    return transition(
+        petition,
+        Action.REOPEN,
+        actor=actor,
+        seen=seen,
+        request=request,
+        change=change,
+        notify_petitioner=True,
+    )
+
+
+def supervise(petition, instructions, due_on, *, actor, seen=None, request=None):
+    """交办/督办: a superior unit orders the petition's unit to report by ``due_on``."""
+    from . import access
+
+    instructions = _required(instructions, "instructions", _("Write the instructions."))
+    if due_on is None or due_on <= timezone.localdate():
+        message = _("Give a feedback date after today.")
+        raise PetitionRefused(message, errors={"due_on": [message]})
+
+    def change(locked):
+        ordering = (
+            next(
+                (
+                    unit
+                    for unit in access.units_in_scope(actor).order_by("-depth")
+                    if locked.unit
+                    and locked.unit.path.startswith(unit.path)
+                    and unit.pk != locked.unit_id
+                ),
+                None,
+            )
+            or (locked.unit.get_parent() if locked.unit else None)
+            or locked.unit
+        )
+        SupervisionOrder.objects.create(
+            petition=locked,
+            from_unit=ordering,
+            to_unit=locked.unit,
+            instructions=instructions,
+            due_on=due_on,
+            created_by=actor,
+            created_at=timezone.now(),
+        )
+        return _("Feedback due %(date)s: %(text)s") % {
+            "date": due_on.isoformat(),
+            "text": instructions,
+        }
+
+    return transition(
+        petition,
+        Action.SUPERVISE,
+        actor=actor,
+        seen=seen,
+        request=request,
+        change=change,
+        public=False,
+    )
+
+
+def supervision_feedback(order, text, *, actor, request=None):
+    """The ordered unit reports back; an internal event on the petition."""
+    from . import access
+
+    text = _required(text, "feedback", _("Write the feedback."))
+    if not access.roles_in(actor, order.to_unit) & {Role.HANDLER, Role.HEAD}:
+        audit.record(
+            request, "petition.feedback", obj=order.petition, success=False, user=actor
+        )
+        raise PetitionRefused(
+            _("Only the ordered unit reports back."), code="wrong_unit"
+        )
+    with transaction.atomic():
+        order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+        order.feedback, order.feedback_at = text, timezone.now()
+        order.save(update_fields=["feedback", "feedback_at"])
+        status = order.petition.status
+        write_event(
+            order.petition,
+            EventKind.FEEDBACK,
+            actor,
+            Role.HANDLER,
+            status,
+            status,
+            note=text,
+            public=False,
+        )
+        audit.record(request, "petition.feedback", obj=order.petition, user=actor)
+    return order
+
+
+def staff_withdraw(petition, reason, *, actor, seen=None, request=None):
+    """Staff record that the petitioner withdrew (by phone, letter, in person)."""
+    reason = _required(reason, "reason", _("Say how the petitioner withdrew."))
+    return transition(
+        petition,
+        Action.WITHDRAW,
+        actor=actor,
+        seen=seen,
+        request=request,
+        note=reason,
+    )
+
+
+def add_note(petition, text, *, actor, request=None):
+    """An internal note: staff only, never on public pages or in the API."""
+    from . import access
+
+    text = _required(text, "note", _("Write the note."))
+    target = access.petition_for(actor, petition.pk)
+    roles = access.roles_in(actor, target.unit)
+    event = write_event(
+        target,
+        EventKind.NOTE,
+        actor,
+        acting_role(roles),
+        target.status,
+        target.status,
+        note=text,
+        public=False,
+    )
+    audit.record(request, "petition.note", obj=target, user=actor)
+    return event
+
+
+def record_follow_up(follow_up, verdict, result, *, actor, request=None):
+    """The follow-up call's result and the petitioner's rating; an internal event.
+
+    "Not satisfied" leaves the petition closed: a head or supervisor may then
+    reopen it for review from the same page.
+    """
+    from . import access
+
+    if verdict not in Rating.Verdict.values:
+        message = _("Choose one of the ratings.")
+        raise PetitionRefused(message, errors={"verdict": [message]})
+    result = _required(result, "result", _("Write what the petitioner said."))
+    petition = access.petition_for(actor, follow_up.petition_id)
+    roles = access.roles_in(actor, petition.unit)
+    if not roles:
+        audit.record(
+            request, "petition.follow_up", obj=petition, success=False, user=actor
+        )
+        raise PetitionRefused(
+            _("Only staff of the petition's unit record follow-ups."),
+            code="wrong_unit",
+        )
+    with transaction.atomic():
+        follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        if follow_up.done_at:
+            raise PetitionRefused(
+                _("This follow-up was already recorded."), code="changed"
+            )
+        follow_up.verdict, follow_up.result = verdict, result
+        follow_up.done_at, follow_up.done_by = timezone.now(), actor
+        follow_up.save()
+        write_event(
+            petition,
+            EventKind.FOLLOW_UP,
+            actor,
+            acting_role(roles),
+            petition.status,
+            petition.status,
+            note=f"{Rating.Verdict(verdict).label}: {result}",
+            public=False,
+        )
+        audit.record(
+            request, "petition.follow_up", obj=petition, user=actor, verdict=verdict
+        )
+    return follow_up
+
+
+def repeat_candidates(petition, user):
+    """Earlier or later petitions in scope from the same petitioner (ID number or
+    phone hash) in the same category within PETITIONS_REPEAT_DAYS days."""
+    from django.db.models import Q
+
+    from . import access
+
+    same_person = Q()
+    if petition.id_number_hash:
+        same_person |= Q(id_number_hash=petition.id_number_hash)
+    if petition.phone_hash:
+        same_person |= Q(phone_hash=petition.phone_hash)
+    if not same_person:
+        return Petition.objects.none()
+    window = timedelta(days=conf.repeat_days())
+    return (
+        access.petitions_in_scope(user)
+        .filter(same_person, category=petition.category_id)
+        .filter(
+            received_at__gte=petition.received_at - window,
+            received_at__lte=petition.received_at + window,
+        )
+        .exclude(pk=petition.pk)
+        .exclude(pk__in=petition.linked.values("pk"))
+    )
+
+
+def link(petition, other, *, actor, request=None):
+    """Link a repeat or joint petition: handled together, each still answered."""
+    from . import access
+
+    first = access.petition_for(actor, petition.pk)
+    second = access.petition_for(actor, getattr(other, "pk", other))
+    if first.pk == second.pk:
+        raise PetitionRefused(_("A petition cannot be linked to itself."))
+    roles = access.roles_in(actor, first.unit) | access.roles_in(actor, second.unit)
+    if not roles:
+        audit.record(request, "petition.link", obj=first, success=False, user=actor)
+        raise PetitionRefused(
+            _("Only staff of the petitions' units link them."), code="wrong_unit"
+        )
+    with transaction.atomic():
+        first.linked.add(second)
+        for one, another in ((first, second), (second, first)):
+            write_event(
+                one,
+                EventKind.LINK,
+                actor,
+                acting_role(roles),
+                one.status,
+                one.status,
+                note=another.tracking_no,
+                public=False,
+            )
+        audit.record(request, "petition.link", obj=first, user=actor, other=second.pk)
+    return first

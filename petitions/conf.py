@@ -37,6 +37,11 @@ DEFAULT_NOTICE_RETRY_SECONDS = 300
 DEFAULT_SMS_BACKEND = "console"
 #: Privacy notice version a petitioner consents to; bump it when the text changes.
 DEFAULT_PRIVACY_NOTICE_VERSION = "2026-11"
+#: Share of last week's closed petitions sampled for follow-up calls (回访); every
+#: unit with a closed petition gets at least one.
+DEFAULT_FOLLOW_UP_SHARE = 0.1
+#: Days back within which the same petitioner and category suggest a repeat.
+DEFAULT_REPEAT_DAYS = 180
 
 
 def _get(name, default):
@@ -110,3 +115,11 @@ def privacy_notice_version() -> str:
 def private_media_root() -> Path:
     """Attachments live here, outside MEDIA_ROOT and STATIC_ROOT: never served."""
     return Path(_get("PRIVATE_MEDIA_ROOT", Path(settings.DATA_DIR) / "private"))
+
+
+def follow_up_share() -> float:
+    return float(_get("PETITIONS_FOLLOW_UP_SHARE", DEFAULT_FOLLOW_UP_SHARE))
+
+
+def repeat_days() -> int:
+    return int(_get("PETITIONS_REPEAT_DAYS", DEFAULT_REPEAT_DAYS))

@@ -254,7 +254,16 @@ class DeadlineRule(models.Model):
                 return rule.days, rule.working_days
         if kind == cls.Kind.ACCEPTANCE:
             return conf.accept_days(), False
-        raise LookupError(f"no deadline rule for {kind}")
+        return DEFAULT_DAYS[kind], False
+
+
+#: DOMAIN.md's defaults for the clocks no DeadlineRule row sets.
+DEFAULT_DAYS = {
+    DeadlineRule.Kind.HANDLING: 60,
+    DeadlineRule.Kind.EXTENSION: 30,
+    DeadlineRule.Kind.REVIEW: 30,
+    DeadlineRule.Kind.RE_REVIEW: 30,
+}
 
 
 class DailySequence(models.Model):
@@ -276,6 +285,14 @@ class Channel(models.TextChoices):
     WECHAT = "wechat", _("WeChat")
     EMAIL = "email", _("E-mail")
     OTHER = "other", _("Other")
+
+
+class Outcome(models.TextChoices):
+    RESOLVED = "resolved", _("Resolved")
+    PARTLY = "partly", _("Partly resolved")
+    EXPLAINED = "explained", _("Explained (not resolvable)")
+    PROCEDURE = "procedure", _("Referred to a legal procedure")
+    NOT_REMIT = "not_remit", _("Not our remit")
 
 
 class Petition(models.Model):
@@ -349,6 +366,40 @@ class Petition(models.Model):
     expected_by = models.DateField(_("expected by"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_petitions",
+    )
+    returns_to = models.ForeignKey(
+        Unit,
+        verbose_name=_("assigning unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Where a return sends the petition back to."),
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, blank=True
+    )
+    paused_since = models.DateField(_("clock paused since"), null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField(_("extension (days)"), default=0)
+    linked = models.ManyToManyField(
+        "self",
+        verbose_name=_("linked petitions"),
+        blank=True,
+        help_text=_("Repeat or joint petitions handled together."),
+    )
+    review_level = models.PositiveSmallIntegerField(
+        _("review level"),
+        default=0,
+        help_text=_("1: review (复查), 2: re-review (复核)."),
+    )
+
     class Meta:
         verbose_name = _("petition")
         verbose_name_plural = _("petitions")
@@ -369,6 +420,11 @@ class EventKind(models.TextChoices):
     REGISTER = "register", _("Registered by reception")
     RATE = "rate", _("Rated by the petitioner")
     NOTICE = "notice", _("Notice sent")
+    NOTE = "note", _("Internal note")
+    EXTENSION_REQUEST = "extension_request", _("Extension requested")
+    FEEDBACK = "feedback", _("Supervision feedback")
+    LINK = "link", _("Linked to another petition")
+    FOLLOW_UP = "follow_up", _("Follow-up call")
 
 
 EVENT_CHOICES = EventKind.choices + Action.choices
@@ -489,6 +545,7 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
         REPLY = "reply", _("Reply notice")
+        UPDATE = "update", _("Progress notice")
 
     class Medium(models.TextChoices):
         EMAIL = "email", _("E-mail")
@@ -518,3 +575,158 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id}: {self.kind} by {self.medium}"
+
+
+class SupervisionOrder(models.Model):
+    """交办/督办: a superior unit orders a unit below to handle and report back."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="supervision_orders"
+    )
+    from_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("ordering unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("ordered unit"),
+        on_delete=models.PROTECT,
+        related_name="supervision_orders",
+    )
+    instructions = models.TextField(_("instructions"))
+    due_on = models.DateField(_("feedback due"))
+    feedback = models.TextField(_("feedback"), blank=True)
+    feedback_at = models.DateTimeField(_("feedback given at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("supervision order")
+        verbose_name_plural = _("supervision orders")
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.to_unit} by {self.due_on}"
+
+
+class SweepNotice(models.Model):
+    """One reminder or escalation sent by the sweep; the unique row makes it once."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        ESCALATION = "escalation", _("Escalation")
+
+    class Clock(models.TextChoices):
+        ACCEPTANCE = "acceptance", _("Acceptance decision")
+        HANDLING = "handling", _("Handling")
+        SUPERVISION = "supervision", _("Supervision feedback")
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="sweep_notices"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    clock = models.CharField(max_length=20, choices=Clock.choices)
+    deadline = models.DateField()
+    recipients = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "kind", "clock", "deadline"],
+                name="one_sweep_notice_per_deadline",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.kind} {self.clock} {self.deadline}"
+
+
+class FollowUp(models.Model):
+    """A closed petition sampled for a follow-up call (回访), and what it found."""
+
+    petition = models.OneToOneField(
+        Petition, on_delete=models.CASCADE, related_name="follow_up"
+    )
+    sampled_at = models.DateTimeField()
+    verdict = models.CharField(
+        _("rating"), max_length=20, choices=Rating.Verdict.choices, blank=True
+    )
+    result = models.TextField(_("result of the call"), blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["sampled_at", "id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.verdict or '-'}"
+
+
+class ReplyTemplate(models.Model):
+    """Editable wording for replies, per category (and its children) and action."""
+
+    class Use(models.TextChoices):
+        REPLY = "reply", _("Reply to the petitioner")
+        ANSWER = "answer", _("Answer on the spot")
+        DECLINE = "decline", _("Do not accept")
+        REQUEST_MATERIALS = "request_materials", _("Ask for materials")
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reply_templates",
+        help_text=_("Empty: for every category without its own template."),
+    )
+    use = models.CharField(_("used for"), max_length=20, choices=Use.choices)
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(
+        _("text"),
+        help_text=_("{number} becomes the tracking number, {unit} the unit's name."),
+    )
+
+    class Meta:
+        ordering = ["use", "title"]
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def text_for(cls, petition, use) -> str:
+        """The nearest template's text for ``petition``, filled in; "" if none."""
+        chain = [petition.category, *reversed(list(petition.category.get_ancestors()))]
+        found = {
+            template.category_id: template
+            for template in cls.objects.filter(use=use).filter(
+                models.Q(category__in=chain) | models.Q(category__isnull=True)
+            )
+        }
+        for node in [*chain, None]:
+            template = found.get(node.pk if node else None)
+            if template is not None:
+                unit = petition.unit.display_name if petition.unit else ""
+                return template.body.replace("{number}", petition.tracking_no).replace(
+                    "{unit}", unit
+                )
+        return ""

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from portal.security import audit
 from portal.security.roles import HANDLER, RECEPTION, SUPERVISOR, UNIT_HEAD
 
-from . import attachments
+from . import access, attachments
 from .models import Attachment
 
 PETITION_ROLES = (RECEPTION, HANDLER, UNIT_HEAD, SUPERVISOR)
@@ -35,6 +35,7 @@ def download_attachment(request, pk: int):
     if not works_on_petitions(request.user):
         raise PermissionDenied
     attachment = get_object_or_404(Attachment.objects.select_related("petition"), pk=pk)
+    access.petition_for(request.user, attachment.petition_id)  # 404 out of scope
     try:
         handle = open(attachments.private_path(attachment.stored_name), "rb")  # noqa: SIM115
     except (OSError, ValueError):

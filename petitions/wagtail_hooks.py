@@ -18,9 +18,9 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import actions
+from . import access, actions, workspace
 from .forms import RegistrationForm
-from .models import Category, DeadlineRule, Petition
+from .models import Category, DeadlineRule, Petition, ReplyTemplate
 from .staff import works_on_petitions
 
 RECEIPT_SESSION_KEY = "petitions_staff_receipt"
@@ -86,7 +86,8 @@ class LatestPetitionsView(ReceptionOnlyMixin, WagtailAdminTemplateMixin, Templat
     template_name = "petitions/admin/latest.html"
 
     def get_context_data(self, **kwargs):
-        petitions = Petition.objects.select_related("category", "unit")
+        petitions = access.petitions_in_scope(self.request.user)
+        petitions = petitions.select_related("category", "unit")
         petitions = petitions.prefetch_related("attachments")[:100]
         return {**super().get_context_data(**kwargs), "petitions": petitions}
 
@@ -103,6 +104,21 @@ def register_petition_admin_urls():
             "petitions/receipt/", ReceiptView.as_view(), name="petitions_admin_receipt"
         ),
         path(
+            "petitions/work/<slug:queue>/",
+            workspace.QueueView.as_view(),
+            name="petitions_admin_queue",
+        ),
+        path(
+            "petitions/petition/<int:pk>/",
+            workspace.DetailView.as_view(),
+            name="petitions_admin_detail",
+        ),
+        path(
+            "petitions/petition/<int:pk>/<slug:action>/",
+            workspace.ActView.as_view(),
+            name="petitions_admin_act",
+        ),
+        path(
             "petitions/latest/",
             LatestPetitionsView.as_view(),
             name="petitions_admin_latest",
@@ -113,6 +129,11 @@ def register_petition_admin_urls():
 class PetitionMenuItem(MenuItem):
     def is_shown(self, request):
         return works_on_petitions(request.user)
+
+
+class WorkspaceMenuItem(MenuItem):
+    def is_shown(self, request):
+        return workspace.works_in_units(request.user)
 
 
 class DeadlineRuleViewSet(ModelViewSet):
@@ -171,9 +192,21 @@ class CategoryViewSet(ModelViewSet):
 categories = CategoryViewSet("petition_categories")
 
 
+class ReplyTemplateViewSet(ModelViewSet):
+    model = ReplyTemplate
+    icon = "doc-full"
+    menu_label = _("Reply templates")
+    add_to_admin_menu = False
+    form_fields = ["category", "use", "title", "body"]
+    list_display = ["title", "use", Column("category", label=_("category"))]
+
+
+reply_templates = ReplyTemplateViewSet("petition_reply_templates")
+
+
 @hooks.register("register_admin_viewset")
 def register_petition_viewsets():
-    return [categories, deadline_rules]
+    return [categories, deadline_rules, reply_templates]
 
 
 @hooks.register("register_admin_menu_item")
@@ -192,8 +225,22 @@ def register_petitions_menu():
                 icon_name="list-ul",
                 order=20,
             ),
+            *[
+                WorkspaceMenuItem(
+                    label,
+                    reverse("petitions_admin_queue", args=[key]),
+                    icon_name="list-ul",
+                    order=21 + index,
+                )
+                for index, (key, label) in enumerate(workspace.QUEUES.items())
+            ],
             categories.get_menu_item(order=30),
             deadline_rules.get_menu_item(order=40),
+            reply_templates.get_menu_item(order=50),
         ]
     )
     return SubmenuMenuItem(_("Petitions"), menu, icon_name="form", order=300)
+
+
+# The dashboard registers its own admin URLs and menu item.
+from . import dashboard  # noqa: E402, F401

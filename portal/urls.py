@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from home.sitemaps import PortalSitemap
 from home.views import robots_txt
 from petitions.api import api as petitions_api
+from petitions.transparency import transparency_page
 from portal import views
 
 urlpatterns = [
@@ -33,6 +34,8 @@ urlpatterns += i18n_patterns(
     path("petitions/", include("petitions.urls")),
     # Public search (/search/, /en/search/): before Wagtail's catch-all page route.
     path("search/", include("search.urls")),
+    # Public handling figures (/transparency/, /en/transparency/), cached.
+    path("transparency/", transparency_page, name="transparency"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

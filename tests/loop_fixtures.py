@@ -7,9 +7,20 @@ prov (province)
 """
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from petitions.models import Category, Petition, Unit, UnitMembership
+from petitions.workflow import Role
+from portal.security import roles
+
+#: The staff role group that opens the admin for each membership role.
+GROUPS = {
+    Role.RECEPTION: roles.RECEPTION,
+    Role.HANDLER: roles.HANDLER,
+    Role.HEAD: roles.UNIT_HEAD,
+    Role.SUPERVISOR: roles.SUPERVISOR,
+}
 
 
 def loop_category():
@@ -42,6 +53,8 @@ def member(django_user_model, username, unit, role, email=None):
         username, email or f"{username}@example.invalid", "pw-" + username
     )
     UnitMembership.objects.create(user=user, unit=unit, role=role)
+    group, _created = Group.objects.get_or_create(name=GROUPS[role])
+    user.groups.add(group)
     return user
 
 

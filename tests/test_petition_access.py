@@ -5,12 +5,14 @@ from django.http import Http404
 
 from petitions import access
 from petitions.workflow import Role
-from tests.loop_fixtures import make_petition, member, tree  # noqa: F401
+from tests import loop_fixtures
+from tests.loop_fixtures import make_petition, member
 
 pytestmark = pytest.mark.django_db
+tree = loop_fixtures.tree
 
 
-def test_handler_sees_own_unit_only(tree, django_user_model):  # noqa: F811
+def test_handler_sees_own_unit_only(tree, django_user_model):
     handler = member(django_user_model, "ha", tree["a"], Role.HANDLER)
     mine = make_petition(tree["a"])
     sibling = make_petition(tree["b"])
@@ -22,7 +24,7 @@ def test_handler_sees_own_unit_only(tree, django_user_model):  # noqa: F811
     assert access.search_scope(handler) == [tree["a"].path]
 
 
-def test_parent_head_sees_both_children_not_the_parent_above(tree, django_user_model):  # noqa: F811
+def test_parent_head_sees_both_children_not_the_parent_above(tree, django_user_model):
     head = member(django_user_model, "hc", tree["city"], Role.HEAD)
     a, b = make_petition(tree["a"]), make_petition(tree["b"])
     above = make_petition(tree["prov"])
@@ -34,13 +36,13 @@ def test_parent_head_sees_both_children_not_the_parent_above(tree, django_user_m
     assert access.roles_in(head, tree["prov"]) == set()
 
 
-def test_handler_role_does_not_reach_down(tree, django_user_model):  # noqa: F811
+def test_handler_role_does_not_reach_down(tree, django_user_model):
     handler = member(django_user_model, "hcity", tree["city"], Role.HANDLER)
     assert access.roles_in(handler, tree["city"]) == {Role.HANDLER}
     assert access.roles_in(handler, tree["a"]) == set()
 
 
-def test_nobody_and_superuser(tree, django_user_model):  # noqa: F811
+def test_nobody_and_superuser(tree, django_user_model):
     make_petition(tree["a"])
     nobody = django_user_model.objects.create_user("nobody", "n@example.invalid", "x")
     boss = django_user_model.objects.create_superuser("boss", "b@example.invalid", "x")
@@ -50,3 +52,13 @@ def test_nobody_and_superuser(tree, django_user_model):  # noqa: F811
     assert access.petitions_in_scope(boss).count() == 1
     with pytest.raises(Http404):
         access.petition_for(nobody, "not-a-number")
+
+
+def test_first_contact_keeps_seeing_what_they_received(tree, django_user_model):
+    receptionist = member(django_user_model, "rec", tree["a"], Role.RECEPTION)
+    received = make_petition(tree["b"], first_contact=receptionist)
+    other = make_petition(tree["b"])
+    assert set(access.petitions_in_scope(receptionist)) == {received}
+    assert access.petition_for(receptionist, received.pk) == received
+    with pytest.raises(Http404):
+        access.petition_for(receptionist, other.pk)

@@ -264,6 +264,12 @@ PERIODIC_TASKS = {
     "portal.tasks.prune_task_results": 24 * 3600,
     # Catch the search index up after an outage, and refresh overdue flags.
     "search.indexing.reconcile_all": 3600,
+    # The public transparency page's figures, recomputed into the cache.
+    "petitions.transparency.refresh_transparency": 3600,
+    # Deadline reminders and escalations (idempotent; petitions/sweep.py).
+    "petitions.sweep.sweep_task": 5 * 60,
+    # Weekly follow-up sample of closed petitions (petitions/followup.py).
+    "petitions.followup.sample_task": 7 * 24 * 3600,
 }
 
 # Petitions (defaults and the rest of the knobs: petitions/conf.py).

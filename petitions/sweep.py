@@ -1,0 +1,148 @@
+"""The sweep: reminders three days before a deadline, one escalation once it passed.
+
+Clocks: acceptance (``accept_by`` while received), handling (``due_at`` while
+accepted, assigned or in progress; a paused clock is not swept) and supervision
+(an order's ``due_on`` until the ordered unit reports back). A reminder goes to the
+handler and the first-contact person; an escalation to the unit's heads and the
+superior unit's heads. Each notice is one ``SweepNotice`` row, unique per petition,
+kind, clock and deadline, written with its timeline Event in one transaction and
+mailed after commit: a second run, or a run after a crash, sends nothing twice.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from . import staff_notices
+from .models import (
+    Event,
+    EventKind,
+    Petition,
+    SupervisionOrder,
+    SweepNotice,
+    Unit,
+    UnitMembership,
+)
+from .workflow import OPEN, Role, Status
+
+#: Days before a deadline when the reminder goes out.
+REMIND_DAYS = 3
+
+HANDLING = (Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS)
+
+
+@dataclass
+class Result:
+    reminders: int = 0
+    escalations: int = 0
+    recipients: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"reminders": self.reminders, "escalations": self.escalations}
+
+
+def heads_of(unit: Unit | None) -> list:
+    if unit is None:
+        return []
+    return [
+        membership.user
+        for membership in UnitMembership.objects.filter(
+            unit=unit, role=Role.HEAD
+        ).select_related("user")
+    ]
+
+
+def deadlines(today: date):
+    """(petition, clock, deadline, unit whose heads answer for it) to look at."""
+    horizon = today + timedelta(days=REMIND_DAYS)
+    petitions = Petition.objects.select_related("unit", "handler", "first_contact")
+    for petition in petitions.filter(
+        status=Status.RECEIVED, accept_by__lte=horizon, accept_by__isnull=False
+    ):
+        yield petition, SweepNotice.Clock.ACCEPTANCE, petition.accept_by, petition.unit
+    for petition in petitions.filter(
+        status__in=HANDLING, due_at__lte=horizon, due_at__isnull=False
+    ):
+        yield petition, SweepNotice.Clock.HANDLING, petition.due_at, petition.unit
+    orders = SupervisionOrder.objects.filter(
+        feedback_at__isnull=True, due_on__lte=horizon, petition__status__in=OPEN
+    ).select_related("petition__unit", "petition__handler", "petition__first_contact")
+    for order in orders.select_related("to_unit"):
+        yield order.petition, SweepNotice.Clock.SUPERVISION, order.due_on, order.to_unit
+
+
+def send_one(petition, kind, clock, deadline, unit, result: Result) -> None:
+    if kind == SweepNotice.Kind.REMINDER:
+        users = [petition.handler, petition.first_contact]
+        if clock == SweepNotice.Clock.SUPERVISION or petition.handler is None:
+            users += heads_of(unit)
+    else:
+        parent = unit.get_parent() if unit is not None else None
+        users = heads_of(unit) + heads_of(parent)
+    ids = staff_notices.recipients(*users)
+    label = SweepNotice.Clock(clock).label
+    if kind == SweepNotice.Kind.REMINDER:
+        text = _("Reminder: %(clock)s for %(number)s is due on %(date)s.")
+    else:
+        text = _("Overdue: %(clock)s for %(number)s was due on %(date)s.")
+    text = text % {
+        "clock": label,
+        "number": petition.tracking_no,
+        "date": deadline.isoformat(),
+    }
+    try:
+        with transaction.atomic():
+            SweepNotice.objects.create(
+                petition=petition,
+                kind=kind,
+                clock=clock,
+                deadline=deadline,
+                recipients=ids,
+                created_at=timezone.now(),
+            )
+            Event.objects.create(
+                petition=petition,
+                actor=None,
+                actor_role=Role.SYSTEM,
+                action=EventKind.NOTICE,
+                from_status=petition.status,
+                to_status=petition.status,
+                note=text,
+                public=False,
+                created_at=timezone.now(),
+            )
+            staff_notices.notify_on_commit(ids, text, text)
+    except IntegrityError:  # another sweep sent it first
+        return
+    if kind == SweepNotice.Kind.REMINDER:
+        result.reminders += 1
+    else:
+        result.escalations += 1
+
+
+def sweep(today: date | None = None) -> Result:
+    today = today or timezone.localdate()
+    result = Result()
+    sent = set(
+        SweepNotice.objects.values_list("petition_id", "kind", "clock", "deadline")
+    )
+    for petition, clock, deadline, unit in deadlines(today):
+        kind = (
+            SweepNotice.Kind.ESCALATION
+            if deadline < today
+            else SweepNotice.Kind.REMINDER
+        )
+        if (petition.pk, kind, clock, deadline) in sent:
+            continue
+        send_one(petition, kind, clock, deadline, unit, result)
+    return result
+
+
+@task()
+def sweep_task() -> dict:
+    """The scheduler's entry point (PERIODIC_TASKS)."""
+    return sweep().as_dict()

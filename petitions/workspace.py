@@ -1,0 +1,375 @@
+"""The staff workspace in the Wagtail admin: queues, the full record, the actions.
+
+Views stay thin: scope comes from ``access``, changes from ``actions``, what a user
+may do now from ``workflow.allowed_actions``. Every URL under /admin/ passes the
+two-factor gate; a petition outside the user's units is a 404 on every page.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, DateField, F, IntegerField, Q, Value, When
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView, View
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from portal.security import audit
+
+from . import access, actions
+from .models import (
+    Category,
+    Channel,
+    FollowUp,
+    Outcome,
+    Rating,
+    ReplyTemplate,
+    SupervisionOrder,
+    Unit,
+    UnitMembership,
+)
+from .sweep import REMIND_DAYS
+from .workflow import FINISHED, Action, Role, Status, allowed_actions
+
+HANDLING = (Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS)
+
+QUEUES = {
+    "mine": _("My queue"),
+    "unit": _("Unit queue"),
+    "due-soon": _("Due soon"),
+    "overdue": _("Overdue"),
+    "supervision": _("Supervision"),
+    "follow-up": _("Follow-up"),
+    "all": _("All in scope"),
+}
+
+
+def works_in_units(user) -> bool:
+    return access.search_scope(user) != []
+
+
+class WorkspaceMixin(WagtailAdminTemplateMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if not works_in_units(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def with_deadline(queryset):
+    """Annotate the running deadline and whether it has passed."""
+    today = timezone.localdate()
+    queryset = queryset.annotate(
+        deadline=Case(
+            When(status=Status.RECEIVED, then=F("accept_by")),
+            When(status__in=HANDLING, then=F("due_at")),
+            default=None,
+            output_field=DateField(),
+        )
+    )
+    return queryset.annotate(
+        overdue=Case(
+            When(deadline__lt=today, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def queue(user, name):
+    today = timezone.localdate()
+    petitions = with_deadline(access.petitions_in_scope(user))
+    unfinished = petitions.exclude(status__in=FINISHED)
+    if name == "mine":
+        return unfinished.filter(Q(handler=user) | Q(first_contact=user))
+    if name == "unit":
+        return unfinished
+    if name == "due-soon":
+        return unfinished.filter(
+            deadline__gte=today,
+            deadline__lte=today + datetime.timedelta(days=REMIND_DAYS),
+        )
+    if name == "overdue":
+        return unfinished.filter(deadline__lt=today)
+    if name == "supervision":
+        ordered = SupervisionOrder.objects.filter(feedback_at__isnull=True)
+        return unfinished.filter(pk__in=ordered.values("petition"))
+    if name == "follow-up":
+        return petitions.filter(
+            follow_up__done_at__isnull=True, follow_up__isnull=False
+        )
+    if name == "all":
+        return petitions
+    raise Http404
+
+
+class FilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("status"), required=False, choices=[("", "—"), *Status.choices]
+    )
+    category = forms.ModelChoiceField(
+        label=_("category"), required=False, queryset=Category.objects.all()
+    )
+    channel = forms.ChoiceField(
+        label=_("channel"), required=False, choices=[("", "—"), *Channel.choices]
+    )
+    unit = forms.ModelChoiceField(
+        label=_("unit"), required=False, queryset=Unit.objects.none()
+    )
+    received_from = forms.DateField(
+        label=_("received from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_to = forms.DateField(
+        label=_("received to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    overdue = forms.BooleanField(label=_("overdue only"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = access.units_in_scope(user)
+
+    def apply(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        for field in ("status", "category", "channel"):
+            if data[field]:
+                queryset = queryset.filter(**{field: data[field]})
+        if data["unit"]:
+            queryset = queryset.filter(unit__path__startswith=data["unit"].path)
+        if data["received_from"]:
+            queryset = queryset.filter(received_at__date__gte=data["received_from"])
+        if data["received_to"]:
+            queryset = queryset.filter(received_at__date__lte=data["received_to"])
+        if data["overdue"]:
+            queryset = queryset.filter(overdue=1)
+        return queryset
+
+
+class QueueView(WorkspaceMixin, TemplateView):
+    """One queue: overdue pinned first, then by deadline; identifiers masked."""
+
+    template_name = "petitions/admin/workspace_list.html"
+    header_icon = "list-ul"
+
+    def get_page_title(self):
+        return QUEUES.get(self.kwargs["queue"], "")
+
+    def get_context_data(self, **kwargs):
+        name = self.kwargs["queue"]
+        if name not in QUEUES:
+            raise Http404
+        form = FilterForm(self.request.GET or None, user=self.request.user)
+        petitions = form.apply(queue(self.request.user, name))
+        petitions = petitions.select_related("category", "unit").order_by(
+            "-overdue", F("deadline").asc(nulls_last=True), "-received_at"
+        )[:200]
+        return {
+            **super().get_context_data(**kwargs),
+            "form": form,
+            "petitions": petitions,
+            "queues": [(key, label, key == name) for key, label in QUEUES.items()],
+            "today": timezone.localdate(),
+        }
+
+
+class ActionForm(forms.Form):
+    """Every field any action may need; each action's form shows its own."""
+
+    status = forms.CharField(widget=forms.HiddenInput)
+    updated_at = forms.CharField(widget=forms.HiddenInput)
+    text = forms.CharField(label=_("text"), required=False, widget=forms.Textarea)
+    procedure = forms.CharField(
+        label=_("procedure to use"), required=False, widget=forms.Textarea
+    )
+    handler = forms.ModelChoiceField(label=_("handler"), required=False, queryset=None)
+    unit = forms.ModelChoiceField(
+        label=_("unit"), required=False, queryset=Unit.objects.all()
+    )
+    outcome = forms.ChoiceField(
+        label=_("outcome"), required=False, choices=[("", "—"), *Outcome.choices]
+    )
+    days = forms.IntegerField(label=_("days"), required=False, min_value=1)
+    due_on = forms.DateField(
+        label=_("feedback due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+#: Which fields each action's form shows (status/updated_at are always there).
+ACTION_FIELDS = {
+    Action.ANSWER: ["text"],
+    Action.ACCEPT: [],
+    Action.DECLINE: ["text", "procedure"],
+    Action.ASSIGN: ["handler"],
+    Action.START: [],
+    Action.REQUEST_MATERIALS: ["text"],
+    Action.RECEIVE_MATERIALS: [],
+    Action.REPLY: ["text"],
+    Action.CLOSE: ["outcome"],
+    Action.TRANSFER: ["unit", "text"],
+    Action.RETURN: ["text"],
+    Action.EXTEND: ["days", "text"],
+    Action.SUPERVISE: ["text", "due_on"],
+    Action.REOPEN: ["text"],
+    Action.WITHDRAW: ["text"],
+}
+
+
+def handlers_of(unit):
+    from django.contrib.auth import get_user_model
+
+    ids = UnitMembership.objects.filter(unit=unit, role=Role.HANDLER).values("user")
+    return get_user_model().objects.filter(pk__in=ids, is_active=True)
+
+
+def action_form(petition, data=None):
+    form = ActionForm(
+        data,
+        initial={
+            "status": petition.status,
+            "updated_at": petition.updated_at.isoformat(),
+        },
+    )
+    form.fields["handler"].queryset = handlers_of(petition.unit)
+    return form
+
+
+def perform(action, petition, data, user, request):
+    """Call the action for ``action`` with the form's cleaned ``data``."""
+    seen = (data["status"], data["updated_at"])
+    common = {"actor": user, "seen": seen, "request": request}
+    text = data.get("text") or ""
+    calls = {
+        Action.ANSWER: lambda: actions.answer(petition, text, **common),
+        Action.ACCEPT: lambda: actions.accept(petition, **common),
+        Action.DECLINE: lambda: actions.decline(
+            petition, text, data.get("procedure") or "", **common
+        ),
+        Action.ASSIGN: lambda: actions.assign(petition, data.get("handler"), **common),
+        Action.START: lambda: actions.start(petition, **common),
+        Action.REQUEST_MATERIALS: lambda: actions.request_materials(
+            petition, text, **common
+        ),
+        Action.RECEIVE_MATERIALS: lambda: actions.receive_materials(petition, **common),
+        Action.REPLY: lambda: actions.reply(petition, text, **common),
+        Action.CLOSE: lambda: actions.close(petition, data.get("outcome"), **common),
+        Action.TRANSFER: lambda: actions.transfer(
+            petition, data.get("unit"), text, **common
+        ),
+        Action.RETURN: lambda: actions.return_petition(petition, text, **common),
+        Action.EXTEND: lambda: actions.extend(
+            petition, data.get("days"), text, **common
+        ),
+        Action.SUPERVISE: lambda: actions.supervise(
+            petition, text, data.get("due_on"), **common
+        ),
+        Action.REOPEN: lambda: actions.reopen(petition, text, **common),
+        Action.WITHDRAW: lambda: actions.staff_withdraw(petition, text, **common),
+    }
+    return calls[action]()
+
+
+class DetailView(WorkspaceMixin, TemplateView):
+    """The full record (the reading is audited), timeline, files and the actions."""
+
+    template_name = "petitions/admin/workspace_detail.html"
+    header_icon = "doc-full"
+
+    def get_page_title(self):
+        return str(self.petition)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.petition = access.petition_for(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        petition = self.petition
+        audit.record(self.request, "petition.viewed", obj=petition)
+        roles = access.roles_in(self.request.user, petition.unit)
+        forms_now = []
+        for action in allowed_actions(petition.status, roles):
+            form = action_form(petition)
+            if action.value in ReplyTemplate.Use.values:
+                form.initial["text"] = ReplyTemplate.text_for(petition, action.value)
+            fields = [form[name] for name in ACTION_FIELDS[action]]
+            forms_now.append((action, fields, form))
+        return {
+            **super().get_context_data(**kwargs),
+            "petition": petition,
+            "events": petition.events.select_related("actor"),
+            "replies": petition.replies.select_related("unit"),
+            "attachments": petition.attachments.all(),
+            "orders": petition.supervision_orders.select_related(
+                "from_unit", "to_unit"
+            ),
+            "action_forms": forms_now,
+            "note_form": action_form(petition),
+            "follow_up": getattr(petition, "follow_up", None),
+            "verdicts": Rating.Verdict.choices,
+            "linked": petition.linked.all(),
+            "repeats": actions.repeat_candidates(petition, self.request.user)[:10],
+            "roles": sorted(Role(role).label for role in roles),
+        }
+
+
+class ActView(WorkspaceMixin, View):
+    """POST one action; a refusal comes back as a message on the detail page."""
+
+    def post(self, request, pk, action):
+        petition = access.petition_for(request.user, pk)
+        detail = reverse("petitions_admin_detail", args=[petition.pk])
+        extra = {
+            "note": lambda: actions.add_note(
+                petition, request.POST.get("text"), actor=request.user, request=request
+            ),
+            "follow-up": lambda: actions.record_follow_up(
+                petition.follow_up,
+                request.POST.get("verdict"),
+                request.POST.get("text"),
+                actor=request.user,
+                request=request,
+            ),
+            "link": lambda: actions.link(
+                petition, request.POST.get("other"), actor=request.user, request=request
+            ),
+        }
+        if action in extra:
+            try:
+                extra[action]()
+            except actions.PetitionRefused as refusal:
+                for field_messages in refusal.errors.values():
+                    for message in field_messages:
+                        messages.error(request, message)
+            except FollowUp.DoesNotExist:
+                raise Http404 from None
+            return redirect(detail)
+        try:
+            action = Action(action)
+        except ValueError:
+            raise Http404 from None
+        form = action_form(petition, request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Some answers need correcting."))
+            return redirect(detail)
+        try:
+            perform(action, petition, form.cleaned_data, request.user, request)
+        except actions.PetitionRefused as refusal:
+            for field_messages in refusal.errors.values():
+                for message in field_messages:
+                    messages.error(request, message)
+            return redirect(detail)
+        messages.success(
+            request,
+            _("Done: %(action)s.") % {"action": action.label},
+        )
+        return redirect(detail)

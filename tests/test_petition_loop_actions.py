@@ -1,0 +1,275 @@
+"""The closed loop's actions: allowed, refused with nothing changed, one Event each."""
+
+import datetime
+
+import pytest
+from freezegun import freeze_time
+
+from petitions import actions
+from petitions.models import DeadlineRule, Event, Petition, Reply, SupervisionOrder
+from petitions.workflow import Role, Status
+from portal.security.models import AuditEntry
+from tests import loop_fixtures
+from tests.loop_fixtures import make_petition, member
+
+pytestmark = pytest.mark.django_db
+tree = loop_fixtures.tree
+
+
+@pytest.fixture
+def staff(tree, django_user_model):
+    return {
+        "reception": member(django_user_model, "rec", tree["a"], Role.RECEPTION),
+        "handler": member(django_user_model, "han", tree["a"], Role.HANDLER),
+        "head": member(django_user_model, "head", tree["a"], Role.HEAD),
+        "city_head": member(django_user_model, "chead", tree["city"], Role.HEAD),
+        "b_handler": member(django_user_model, "bhan", tree["b"], Role.HANDLER),
+    }
+
+
+def in_progress(tree, staff):
+    petition = make_petition(tree["a"], first_contact=staff["reception"])
+    actions.accept(petition, actor=staff["reception"])
+    actions.assign(petition, staff["handler"], actor=staff["head"])
+    return actions.start(petition, actor=staff["handler"])
+
+
+def test_the_whole_loop_leaves_one_event_per_step(tree, staff):
+    petition = in_progress(tree, staff)
+    actions.reply(petition, "已核实并处理。", actor=staff["handler"])
+    closed = actions.close(petition, "resolved", actor=staff["handler"])
+    assert (closed.status, closed.outcome) == (Status.CLOSED, "resolved")
+    steps = list(
+        Event.objects.filter(petition=petition).values_list("action", "to_status")
+    )
+    assert steps == [
+        ("accept", "accepted"),
+        ("assign", "assigned"),
+        ("start", "in_progress"),
+        ("reply", "replied"),
+        ("close", "closed"),
+    ]
+    reply = Reply.objects.get(petition=petition)
+    assert reply.unit == tree["a"]  # signed by the unit
+    assert not Event.objects.get(action="assign").public  # internal step
+
+
+def test_forbidden_role_changes_nothing_and_is_audited(tree, staff):
+    petition = make_petition(tree["a"])
+    with pytest.raises(actions.PetitionRefused) as refused:
+        actions.extend(petition, 10, "复杂", actor=staff["handler"])
+    assert refused.value.code == "wrong_state"
+    actions.accept(petition, actor=staff["reception"])
+    with pytest.raises(actions.PetitionRefused) as refused:
+        actions.start(petition, actor=staff["reception"])
+    assert refused.value.code == "wrong_state"
+    actions.assign(petition, staff["handler"], actor=staff["head"])
+    with pytest.raises(actions.PetitionRefused) as refused:
+        actions.start(petition, actor=staff["reception"])
+    assert refused.value.code == "wrong_role"
+    assert "角色" in refused.value.message  # zh-Hans by default
+    petition.refresh_from_db()
+    assert petition.status == Status.ASSIGNED
+    assert Event.objects.filter(petition=petition).count() == 2
+    entries = AuditEntry.objects.filter(action="petition.start").order_by("id")
+    assert [(e.success, e.detail["reason"]) for e in entries] == [
+        (False, "wrong_state"),
+        (False, "wrong_role"),
+    ]
+
+
+def test_sibling_unit_cannot_act(tree, staff):
+    petition = make_petition(tree["a"])
+    with pytest.raises(actions.PetitionRefused) as refused:
+        actions.accept(petition, actor=staff["b_handler"])
+    assert refused.value.code == "out_of_scope"
+    petition.refresh_from_db()
+    assert petition.status == Status.RECEIVED and not petition.events.exists()
+
+
+def test_parent_head_may_act_below(tree, staff):
+    petition = make_petition(tree["a"])
+    actions.accept(petition, actor=staff["city_head"])
+    assert Event.objects.get(petition=petition).actor_role == Role.HEAD
+
+
+def test_stale_status_is_refused_as_changed(tree, staff):
+    petition = make_petition(tree["a"])
+    seen = (petition.status, petition.updated_at)
+    actions.accept(petition, actor=staff["handler"], seen=seen)
+    with pytest.raises(actions.PetitionChanged) as refused:
+        actions.decline(petition, "不属受理范围", actor=staff["reception"], seen=seen)
+    assert refused.value.code == "changed"
+    assert str(Status.ACCEPTED.label) in refused.value.message  # its new state
+    petition.refresh_from_db()
+    assert petition.status == Status.ACCEPTED and petition.outcome == ""
+
+
+def test_stale_timestamp_as_text_is_refused(tree, staff):
+    petition = in_progress(tree, staff)
+    seen = (petition.status, petition.updated_at.isoformat())
+    actions.add_note(petition, "内部", actor=staff["handler"])  # no state change
+    actions.request_materials(
+        petition, "身份证复印件", actor=staff["handler"], seen=seen
+    )
+    petition.refresh_from_db()
+    with pytest.raises(actions.PetitionChanged):
+        actions.receive_materials(petition, actor=staff["handler"], seen=seen)
+
+
+def test_decline_needs_a_reason_and_records_the_procedure(tree, staff):
+    petition = make_petition(tree["a"])
+    with pytest.raises(actions.PetitionRefused) as refused:
+        actions.decline(petition, "  ", actor=staff["reception"])
+    assert "reason" in refused.value.errors
+    assert not petition.events.exists()
+    actions.decline(
+        petition, "属于诉讼事项", "向上级法院提起上诉", actor=staff["reception"]
+    )
+    petition.refresh_from_db()
+    assert petition.outcome == "procedure"
+    event = petition.events.get()
+    assert event.public and "上诉" in event.note
+
+
+def test_answer_on_the_spot_then_close(tree, staff):
+    petition = make_petition(tree["a"])
+    actions.answer(petition, "立案庭电话：12368。", actor=staff["reception"])
+    actions.close(petition, "", actor=staff["reception"])
+    petition.refresh_from_db()
+    assert petition.status == Status.CLOSED and petition.outcome == "explained"
+    assert petition.replies.get().body.startswith("立案庭")
+
+
+def test_close_needs_an_outcome(tree, staff):
+    petition = in_progress(tree, staff)
+    actions.reply(petition, "答复", actor=staff["handler"])
+    with pytest.raises(actions.PetitionRefused):
+        actions.close(petition, "bogus", actor=staff["handler"])
+    petition.refresh_from_db()
+    assert petition.status == Status.REPLIED
+
+
+def test_transfer_and_return(tree, staff):
+    petition = in_progress(tree, staff)
+    actions.transfer(petition, tree["b"], "不属本单位", actor=staff["handler"])
+    petition.refresh_from_db()
+    assert (petition.unit, petition.status, petition.handler) == (
+        tree["b"],
+        Status.ACCEPTED,
+        None,
+    )
+    actions.assign(petition, staff["b_handler"], actor=staff["b_handler"])
+    actions.return_petition(petition, "确属甲单位", actor=staff["b_handler"])
+    petition.refresh_from_db()
+    assert petition.unit == tree["a"] and petition.status == Status.ACCEPTED
+
+
+def test_assign_only_to_a_handler_of_the_unit(tree, staff):
+    petition = make_petition(tree["a"])
+    actions.accept(petition, actor=staff["reception"])
+    with pytest.raises(actions.PetitionRefused) as refused:
+        actions.assign(petition, staff["b_handler"], actor=staff["head"])
+    assert "handler" in refused.value.errors
+    petition.refresh_from_db()
+    assert petition.status == Status.ACCEPTED and petition.handler is None
+
+
+def test_clock_pauses_and_resumes_across_spring_festival(tree, staff):
+    with freeze_time("2026-02-02 10:00:00+08:00"):
+        petition = in_progress(tree, staff)
+        petition.refresh_from_db()
+        due = petition.due_at
+        assert due == datetime.date(2026, 4, 3)  # 60 calendar days, a Friday
+    with freeze_time("2026-02-10 10:00:00+08:00"):
+        actions.request_materials(petition, "证据材料", actor=staff["handler"])
+    with freeze_time("2026-02-24 10:00:00+08:00"):  # after the holiday
+        actions.receive_materials(petition, actor=staff["reception"])
+    petition.refresh_from_db()
+    assert petition.paused_since is None
+    assert petition.due_at == due + datetime.timedelta(days=14)
+
+
+def test_working_day_rule_skips_spring_festival(tree, staff):
+    petition = make_petition(tree["a"])
+    DeadlineRule.objects.create(
+        category=petition.category,
+        kind=DeadlineRule.Kind.HANDLING,
+        days=5,
+        working_days=True,
+    )
+    with freeze_time("2026-02-13 10:00:00+08:00"):  # Friday before the holiday
+        actions.accept(petition, actor=staff["reception"])
+    petition.refresh_from_db()
+    # 14 Feb (Sat) is a make-up workday; 15–23 Feb off; then 24, 25, 26, 27.
+    assert petition.due_at == datetime.date(2026, 2, 27)
+
+
+def test_extension_once_at_most_thirty_days_by_the_head(tree, staff):
+    with freeze_time("2026-03-02 10:00:00+08:00"):
+        petition = in_progress(tree, staff)
+        petition.refresh_from_db()
+        due = petition.due_at
+        with pytest.raises(actions.PetitionRefused) as refused:
+            actions.extend(petition, 10, "案情复杂", actor=staff["handler"])
+        assert refused.value.code == "wrong_role"
+        with pytest.raises(actions.PetitionRefused) as refused:
+            actions.extend(petition, 31, "案情复杂", actor=staff["head"])
+        assert "days" in refused.value.errors
+        actions.extend(petition, 30, "案情复杂", actor=staff["head"])
+        petition.refresh_from_db()
+        assert petition.due_at >= due + datetime.timedelta(days=30)
+        assert petition.extension_days == 30
+        with pytest.raises(actions.PetitionRefused) as refused:
+            actions.extend(petition, 5, "再次", actor=staff["head"])
+        assert refused.value.code == "extended"
+    event = petition.events.get(action="extend")
+    assert event.public and "案情复杂" in event.note  # told to the petitioner
+
+
+def test_reopen_starts_a_review_clock_twice_at_most(tree, staff):
+    petition = in_progress(tree, staff)
+    for level in (1, 2):
+        actions.reply(petition, "答复", actor=staff["handler"])
+        actions.close(petition, "explained", actor=staff["handler"])
+        actions.reopen(petition, "申请复查", actor=staff["city_head"])
+        petition.refresh_from_db()
+        assert petition.review_level == level and petition.status == Status.IN_PROGRESS
+    actions.reply(petition, "答复", actor=staff["handler"])
+    actions.close(petition, "explained", actor=staff["handler"])
+    with pytest.raises(actions.PetitionRefused):
+        actions.reopen(petition, "再次", actor=staff["city_head"])
+    with pytest.raises(actions.PetitionRefused) as refused:
+        actions.reopen(petition, "x", actor=staff["handler"])
+    assert refused.value.code in {"wrong_role", "reviewed"}
+
+
+def test_supervision_order_and_feedback(tree, staff):
+    petition = in_progress(tree, staff)
+    with freeze_time("2026-11-23 10:00:00+08:00"):
+        actions.supervise(
+            petition,
+            "请于月底前报告",
+            datetime.date(2026, 11, 30),
+            actor=staff["city_head"],
+        )
+    order = SupervisionOrder.objects.get()
+    assert (order.from_unit, order.to_unit) == (tree["city"], tree["a"])
+    actions.supervision_feedback(order, "已办结", actor=staff["handler"])
+    order.refresh_from_db()
+    assert order.feedback == "已办结"
+    with pytest.raises(actions.PetitionRefused):
+        actions.supervision_feedback(order, "x", actor=staff["b_handler"])
+    assert not petition.events.get(action="supervise").public
+
+
+def test_internal_notes_stay_off_the_tracking_page(tree, staff):
+    from petitions import tracking
+
+    petition = in_progress(tree, staff)
+    actions.add_note(petition, "内部意见：不宜公开", actor=staff["handler"])
+    actions.reply(petition, "公开答复", actor=staff["handler"])
+    view = tracking.public_view(Petition.objects.get(pk=petition.pk))
+    assert "内部意见" not in repr(view)
+    assert "assign" not in [step["action"] for step in view["timeline"]]
+    assert view["replies"][0]["unit"] == "甲"
