@@ -34,7 +34,7 @@ from .models import (
     UnitMembership,
 )
 from .sweep import REMIND_DAYS
-from .workflow import FINISHED, Action, Role, Status, allowed_actions
+from .workflow import FINISHED, TRANSITIONS, Action, Role, Status, allowed_actions
 
 HANDLING = (Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS)
 
@@ -319,6 +319,10 @@ class DetailView(WorkspaceMixin, TemplateView):
             "linked": petition.linked.all(),
             "repeats": actions.repeat_candidates(petition, self.request.user)[:10],
             "roles": sorted(Role(role).label for role in roles),
+            "may_ask_extension": Role.HANDLER in roles
+            and Role.HEAD not in roles
+            and petition.status in TRANSITIONS[Action.EXTEND].sources
+            and not petition.extension_days,
         }
 
 
@@ -335,6 +339,13 @@ class ActView(WorkspaceMixin, View):
             "follow-up": lambda: actions.record_follow_up(
                 petition.follow_up,
                 request.POST.get("verdict"),
+                request.POST.get("text"),
+                actor=request.user,
+                request=request,
+            ),
+            "extension-request": lambda: actions.request_extension(
+                petition,
+                request.POST.get("days"),
                 request.POST.get("text"),
                 actor=request.user,
                 request=request,

@@ -273,3 +273,18 @@ def test_internal_notes_stay_off_the_tracking_page(tree, staff):
     assert "内部意见" not in repr(view)
     assert "assign" not in [step["action"] for step in view["timeline"]]
     assert view["replies"][0]["unit"] == "甲"
+
+
+def test_handler_asks_the_head_for_an_extension(
+    tree, staff, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    petition = in_progress(tree, staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.request_extension(petition, 20, "需要现场调查", actor=staff["handler"])
+    event = petition.events.get(action="extension_request")
+    assert not event.public and "需要现场调查" in event.note
+    assert [message.to for message in mail.outbox] == [["head@example.invalid"]]
+    with pytest.raises(actions.PetitionRefused):
+        actions.request_extension(petition, 20, "x", actor=staff["reception"])
