@@ -20,6 +20,7 @@ class Command(BaseCommand):
             petitions_demo.seed(self.stdout)
             self.seed_admin()
             security_demo.seed(self.stdout)
+            petitions_demo.seed_memberships(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
 
     def seed_admin(self):
