@@ -190,6 +190,11 @@ class ActionForm(forms.Form):
     procedure = forms.CharField(
         label=_("procedure to use"), required=False, widget=forms.Textarea
     )
+    category = forms.ModelChoiceField(
+        label=_("classify as (leave empty to keep)"),
+        required=False,
+        queryset=Category.objects.all(),
+    )
     handler = forms.ModelChoiceField(label=_("handler"), required=False, queryset=None)
     unit = forms.ModelChoiceField(
         label=_("unit"), required=False, queryset=Unit.objects.all()
@@ -208,7 +213,7 @@ class ActionForm(forms.Form):
 #: Which fields each action's form shows (status/updated_at are always there).
 ACTION_FIELDS = {
     Action.ANSWER: ["text"],
-    Action.ACCEPT: [],
+    Action.ACCEPT: ["category"],
     Action.DECLINE: ["text", "procedure"],
     Action.ASSIGN: ["handler"],
     Action.START: [],
@@ -251,7 +256,9 @@ def perform(action, petition, data, user, request):
     text = data.get("text") or ""
     calls = {
         Action.ANSWER: lambda: actions.answer(petition, text, **common),
-        Action.ACCEPT: lambda: actions.accept(petition, **common),
+        Action.ACCEPT: lambda: actions.accept(
+            petition, category=data.get("category"), **common
+        ),
         Action.DECLINE: lambda: actions.decline(
             petition, text, data.get("procedure") or "", **common
         ),

@@ -288,3 +288,42 @@ def test_handler_asks_the_head_for_an_extension(
     assert [message.to for message in mail.outbox] == [["head@example.invalid"]]
     with pytest.raises(actions.PetitionRefused):
         actions.request_extension(petition, 20, "x", actor=staff["reception"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_handlers_at_once_one_wins(tree, staff):
+    """Both saw "received"; one accepts, the other's decline is refused."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("needs a file or server database (row locks that wait)")
+    petition = make_petition(tree["a"])
+    seen = (petition.status, petition.updated_at)
+    outcomes, errors = [], []
+
+    def act(call):
+        try:
+            call()
+            outcomes.append("done")
+        except actions.PetitionChanged:
+            outcomes.append("changed")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    calls = [
+        lambda: actions.accept(petition, actor=staff["handler"], seen=seen),
+        lambda: actions.decline(petition, "不予受理", actor=staff["head"], seen=seen),
+    ]
+    threads = [threading.Thread(target=act, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(outcomes) == ["changed", "done"]
+    petition.refresh_from_db()
+    assert petition.events.count() == 1
