@@ -79,3 +79,11 @@ def test_demo_staff_are_placed_in_units(demo_site):
     head = get_user_model().objects.get(username="demo-unit-head")
     assert access.roles_in(head, Unit.objects.get(code="jn-east")) == {Role.HEAD}
     assert not access.units_in_scope(head).filter(code="jn-justice").exists()
+
+
+def test_superuser_acts_even_on_a_petition_without_unit(django_user_model):
+    boss = django_user_model.objects.create_superuser(
+        "boss2", "b2@example.invalid", "x"
+    )
+    assert access.roles_in(boss, None) == {Role.HEAD, Role.SUPERVISOR}
+    assert access.roles_in(None, None) == set()
