@@ -84,10 +84,12 @@ def roles_in(user, unit) -> set[Role]:
     membership in an ancestor also counts for every unit below. Superusers act
     as head and supervisor everywhere.
     """
-    if not _active(user) or unit is None:
+    if not _active(user):
         return set()
     if user.is_superuser:
         return {Role.HEAD, Role.SUPERVISOR}
+    if unit is None:
+        return set()
     roles = set()
     for membership in _memberships(user):
         if membership.unit_id == unit.pk:

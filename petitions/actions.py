@@ -595,10 +595,29 @@ def receive_materials(petition, *, actor, seen=None, request=None):
 
 
 def request_extension(petition, days, reason, *, actor, request=None):
-    """A handler asks the head for more time: an internal note, no change yet."""
+    """A handler asks the unit's heads for more time: an internal event and a
+    notice to the heads; the head decides with ``extend``."""
+    from . import access, staff_notices
+
     reason = _required(reason, "reason", _("Give the reason for the extension."))
+    target = access.petition_for(actor, petition.pk)
+    if Role.HANDLER not in access.roles_in(actor, target.unit) or (
+        target.status not in TRANSITIONS[Action.EXTEND].sources
+    ):
+        audit.record(
+            request,
+            "petition.extension_requested",
+            obj=target,
+            success=False,
+            user=actor,
+        )
+        raise PetitionRefused(
+            _("Only the handler of an open petition asks for an extension."),
+            code="wrong_role",
+        )
     with transaction.atomic():
-        locked = Petition.objects.select_for_update().get(pk=petition.pk)
+        locked = Petition.objects.select_for_update().get(pk=target.pk)
+        note = _("%(days)s days: %(reason)s") % {"days": days, "reason": reason}
         write_event(
             locked,
             EventKind.EXTENSION_REQUEST,
@@ -606,10 +625,16 @@ def request_extension(petition, days, reason, *, actor, request=None):
             Role.HANDLER,
             locked.status,
             locked.status,
-            note=_("%(days)s days: %(reason)s") % {"days": days, "reason": reason},
+            note=note,
             public=False,
         )
         audit.record(request, "petition.extension_requested", obj=locked, user=actor)
+        heads = locked.unit.memberships.filter(role=Role.HEAD).select_related("user")
+        staff_notices.notify_on_commit(
+            staff_notices.recipients(*(m.user for m in heads)),
+            _("%(number)s: extension requested") % {"number": locked.tracking_no},
+            note,
+        )
     return locked
 
 

@@ -149,6 +149,37 @@ def seed_guidance() -> int:
     return updated
 
 
+#: Demo staff (portal.security.demo) and the unit each works in.
+DEMO_MEMBERSHIPS = [
+    ("demo-reception", "jn-city", "reception"),
+    ("demo-handler", "jn-city", "handler"),
+    ("demo-unit-head", "jn-city", "head"),
+    ("demo-supervisor", "jn-high", "supervisor"),
+]
+
+
+def seed_memberships(stdout) -> int:
+    """Put the demo staff into units so the workspace has something to show."""
+    from django.contrib.auth import get_user_model
+
+    from .models import UnitMembership
+
+    User = get_user_model()
+    created = 0
+    for username, code, role in DEMO_MEMBERSHIPS:
+        user = User.objects.filter(username=username).first()
+        unit = Unit.objects.filter(code=code).first()
+        if user is None or unit is None:
+            continue
+        _membership, new = UnitMembership.objects.get_or_create(
+            user=user, unit=unit, role=role
+        )
+        created += new
+    if created:
+        stdout.write(f"Placed {created} demo staff in their units.")
+    return created
+
+
 def seed(stdout) -> None:
     units = seed_tree(Unit, UNITS, unit_fields)
     categories = seed_tree(Category, CATEGORIES, category_fields)

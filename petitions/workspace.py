@@ -34,7 +34,7 @@ from .models import (
     UnitMembership,
 )
 from .sweep import REMIND_DAYS
-from .workflow import FINISHED, Action, Role, Status, allowed_actions
+from .workflow import FINISHED, TRANSITIONS, Action, Role, Status, allowed_actions
 
 HANDLING = (Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS)
 
@@ -190,6 +190,11 @@ class ActionForm(forms.Form):
     procedure = forms.CharField(
         label=_("procedure to use"), required=False, widget=forms.Textarea
     )
+    category = forms.ModelChoiceField(
+        label=_("classify as (leave empty to keep)"),
+        required=False,
+        queryset=Category.objects.all(),
+    )
     handler = forms.ModelChoiceField(label=_("handler"), required=False, queryset=None)
     unit = forms.ModelChoiceField(
         label=_("unit"), required=False, queryset=Unit.objects.all()
@@ -208,7 +213,7 @@ class ActionForm(forms.Form):
 #: Which fields each action's form shows (status/updated_at are always there).
 ACTION_FIELDS = {
     Action.ANSWER: ["text"],
-    Action.ACCEPT: [],
+    Action.ACCEPT: ["category"],
     Action.DECLINE: ["text", "procedure"],
     Action.ASSIGN: ["handler"],
     Action.START: [],
@@ -251,7 +256,9 @@ def perform(action, petition, data, user, request):
     text = data.get("text") or ""
     calls = {
         Action.ANSWER: lambda: actions.answer(petition, text, **common),
-        Action.ACCEPT: lambda: actions.accept(petition, **common),
+        Action.ACCEPT: lambda: actions.accept(
+            petition, category=data.get("category"), **common
+        ),
         Action.DECLINE: lambda: actions.decline(
             petition, text, data.get("procedure") or "", **common
         ),
@@ -319,6 +326,10 @@ class DetailView(WorkspaceMixin, TemplateView):
             "linked": petition.linked.all(),
             "repeats": actions.repeat_candidates(petition, self.request.user)[:10],
             "roles": sorted(Role(role).label for role in roles),
+            "may_ask_extension": Role.HANDLER in roles
+            and Role.HEAD not in roles
+            and petition.status in TRANSITIONS[Action.EXTEND].sources
+            and not petition.extension_days,
         }
 
 
@@ -335,6 +346,13 @@ class ActView(WorkspaceMixin, View):
             "follow-up": lambda: actions.record_follow_up(
                 petition.follow_up,
                 request.POST.get("verdict"),
+                request.POST.get("text"),
+                actor=request.user,
+                request=request,
+            ),
+            "extension-request": lambda: actions.request_extension(
+                petition,
+                request.POST.get("days"),
                 request.POST.get("text"),
                 actor=request.user,
                 request=request,

@@ -62,3 +62,28 @@ def test_first_contact_keeps_seeing_what_they_received(tree, django_user_model):
     assert access.petition_for(receptionist, received.pk) == received
     with pytest.raises(Http404):
         access.petition_for(receptionist, other.pk)
+
+
+def test_demo_staff_are_placed_in_units(demo_site):
+    import io
+
+    from petitions import demo
+    from petitions.models import Unit
+    from portal.security import demo as security_demo
+
+    security_demo.seed(io.StringIO())
+    assert demo.seed_memberships(io.StringIO()) == 4
+    assert demo.seed_memberships(io.StringIO()) == 0  # safe to run again
+    from django.contrib.auth import get_user_model
+
+    head = get_user_model().objects.get(username="demo-unit-head")
+    assert access.roles_in(head, Unit.objects.get(code="jn-east")) == {Role.HEAD}
+    assert not access.units_in_scope(head).filter(code="jn-justice").exists()
+
+
+def test_superuser_acts_even_on_a_petition_without_unit(django_user_model):
+    boss = django_user_model.objects.create_superuser(
+        "boss2", "b2@example.invalid", "x"
+    )
+    assert access.roles_in(boss, None) == {Role.HEAD, Role.SUPERVISOR}
+    assert access.roles_in(None, None) == set()

@@ -273,3 +273,57 @@ def test_internal_notes_stay_off_the_tracking_page(tree, staff):
     assert "内部意见" not in repr(view)
     assert "assign" not in [step["action"] for step in view["timeline"]]
     assert view["replies"][0]["unit"] == "甲"
+
+
+def test_handler_asks_the_head_for_an_extension(
+    tree, staff, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    petition = in_progress(tree, staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.request_extension(petition, 20, "需要现场调查", actor=staff["handler"])
+    event = petition.events.get(action="extension_request")
+    assert not event.public and "需要现场调查" in event.note
+    assert [message.to for message in mail.outbox] == [["head@example.invalid"]]
+    with pytest.raises(actions.PetitionRefused):
+        actions.request_extension(petition, 20, "x", actor=staff["reception"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_handlers_at_once_one_wins(tree, staff):
+    """Both saw "received"; one accepts, the other's decline is refused."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("needs a file or server database (row locks that wait)")
+    petition = make_petition(tree["a"])
+    seen = (petition.status, petition.updated_at)
+    outcomes, errors = [], []
+
+    def act(call):
+        try:
+            call()
+            outcomes.append("done")
+        except actions.PetitionChanged:
+            outcomes.append("changed")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    calls = [
+        lambda: actions.accept(petition, actor=staff["handler"], seen=seen),
+        lambda: actions.decline(petition, "不予受理", actor=staff["head"], seen=seen),
+    ]
+    threads = [threading.Thread(target=act, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(outcomes) == ["changed", "done"]
+    petition.refresh_from_db()
+    assert petition.events.count() == 1

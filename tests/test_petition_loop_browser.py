@@ -75,6 +75,10 @@ def test_the_whole_loop_in_a_browser(
     petition.refresh_from_db()
     assert petition.status == "closed"
     assert page.locator("form[data-action]").count() == 1  # only the note is left
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/admin/petitions/work/all/")
+    assert tracking_no in page.locator(".petition-table").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.goto("about:blank")
     context.close()
 

@@ -162,3 +162,27 @@ def test_reply_form_starts_from_the_categorys_template(tree, people, staff_clien
     assert f"{petition.tracking_no}：甲答复" in html.decode()
     assert ReplyTemplate.text_for(petition, "reply") == "通用答复"
     assert ReplyTemplate.text_for(petition, "decline") == ""
+
+
+def test_accepting_can_reclassify_and_reroute(tree, people, staff_client_for):
+    from petitions.models import Category
+
+    petition = make_petition(tree["a"])
+    elsewhere = Category.add_root(
+        code="loop-b-cat", name="乙类", handling_unit=tree["b"]
+    )
+    client = staff_client_for(people["head_city"])
+    client.post(
+        reverse("petitions_admin_act", args=[petition.pk, "accept"]),
+        {
+            "status": petition.status,
+            "updated_at": petition.updated_at.isoformat(),
+            "category": elsewhere.pk,
+        },
+    )
+    petition.refresh_from_db()
+    assert (petition.status, petition.category, petition.unit) == (
+        Status.ACCEPTED,
+        elsewhere,
+        tree["b"],
+    )

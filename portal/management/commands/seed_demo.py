@@ -30,6 +30,7 @@ class Command(BaseCommand):
             petitions_demo.seed(self.stdout)
             self.seed_admin()
             security_demo.seed(self.stdout)
+            petitions_demo.seed_memberships(self.stdout)
         added = demo_history.seed_history(options["history"])
         if added:
             self.stdout.write(f"Added {added} demo petitions over the last year.")
