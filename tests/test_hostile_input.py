@@ -5,6 +5,7 @@ The action-level upload checks live in test_intake_attachments.py; here the same
 probes go through the real HTTP entry points, where a browser or a script sends them.
 """
 
+import datetime
 import io
 import time
 
@@ -61,7 +62,7 @@ def test_pathological_repetition_segments_in_bounded_time(unit, repeat):
 def national_ids(draw):
     """A valid GB 11643 number: area, real birth date, sequence, check character."""
     area = draw(st.integers(110000, 659999))
-    birth = draw(st.dates(min_value=__import__("datetime").date(1900, 1, 1)))
+    birth = draw(st.dates(min_value=datetime.date(1900, 1, 1)))
     assume(birth.year <= 2025)
     sequence = draw(st.integers(0, 999))
     first_17 = f"{area}{birth:%Y%m%d}{sequence:03d}"
@@ -76,7 +77,9 @@ def test_valid_id_numbers_pass_and_any_single_change_is_refused(number, position
     validate(number)
     validate(number.lower().replace("x", "x "))  # typed with a space, lower-case x
     alphabet = "0123456789X" if position == 17 else "0123456789"
-    replacement = data.draw(st.sampled_from(alphabet).filter(lambda c: c != number[position]))
+    replacement = data.draw(
+        st.sampled_from(alphabet).filter(lambda c: c != number[position])
+    )
     mutated = number[:position] + replacement + number[position + 1 :]
     with pytest.raises(ValidationError):
         validate(mutated)
@@ -88,7 +91,7 @@ MOBILES = st.from_regex(r"\A1[3-9][0-9]{9}\Z")
 @QUICK
 @given(number=MOBILES, cut=st.integers(0, 10), extra=st.sampled_from("0123456789"))
 def test_mobile_numbers_pass_and_mutations_are_refused(number, cut, extra):
-    """Eleven digits from 13–19 pass (also as +86, full-width); one more or less fails."""
+    """Eleven digits from 13–19 pass (+86, full-width); one more or less fails."""
     assert check_phone(number) == number
     assert check_phone("+86 " + number) == number
     wide = "".join(chr(ord(c) + 0xFEE0) for c in number)
@@ -130,7 +133,9 @@ def test_case_numbers_pass_and_mutations_are_refused(number, bracket):
 # --- Transition table ---------------------------------------------------------------
 
 ROLE_SETS = st.sets(st.sampled_from(list(workflow.Role)), max_size=3)
-STEPS = st.lists(st.tuples(st.sampled_from(list(workflow.Action)), ROLE_SETS), max_size=40)
+STEPS = st.lists(
+    st.tuples(st.sampled_from(list(workflow.Action)), ROLE_SETS), max_size=40
+)
 TABLE_STATES = {workflow.Status.RECEIVED} | {
     t.target for t in workflow.TRANSITIONS.values() if t.target
 }
@@ -178,7 +183,9 @@ PROBES = {
     "script": ("statement.pdf", lambda: b"#!/bin/sh\nrm -rf / --no-preserve-root\n"),
     "active-pdf": (
         "active.pdf",
-        lambda: MINIMAL_PDF.replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<</JS(x)>>"),
+        lambda: MINIMAL_PDF.replace(
+            b"/Type/Catalog", b"/Type/Catalog/OpenAction<</JS(x)>>"
+        ),
     ),
     "bomb": ("bomb.png", bomb_png),
     "fifty-megabytes": ("huge.pdf", lambda: MINIMAL_PDF + b"0" * (50 * 1024 * 1024)),
@@ -200,7 +207,10 @@ def post_form(client, files, **fields):
 
 
 def post_api(client, files, **fields):
-    return client.post("/api/v1/petitions", {**FIELDS, "category": "other", **fields, "attachments": files})
+    return client.post(
+        "/api/v1/petitions",
+        {**FIELDS, "category": "other", **fields, "attachments": files},
+    )
 
 
 def stored_files(root):
@@ -257,8 +267,10 @@ TEXT_FIELDS = ["name", "address", "subject", "description", "complained_about"]
 def test_script_in_every_public_field_renders_escaped(
     demo_site, client, quick_forms, otp_client
 ):
-    """Tracking page and staff list show the text, escaped; no live tag anywhere."""
-    response = post_form(client, [], **{field: f"{field} {XSS}" for field in TEXT_FIELDS})
+    """Tracking page and staff list show the text escaped; no live tag."""
+    response = post_form(
+        client, [], **{field: f"{field} {XSS}" for field in TEXT_FIELDS}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     receipt = client.session["petitions_receipt"]
     pages = {
