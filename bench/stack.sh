@@ -95,8 +95,11 @@ done
 curl -sf -o /dev/null "$STACK_URL/healthz" || { tail -n 30 "$STACK_DIR/logs/gunicorn.log" >&2; exit 1; }
 echo "stack: portal on $STACK_URL ($WEB_WORKERS web workers, $RQ_WORKERS RQ workers); env in $STACK_DIR/stack.env" >&2
 
+# In the background, so a signal stops the stack at once rather than after COMMAND.
 if (($#)); then
-  "$@"
+  "$@" &
+  COMMAND_PID=$!
+  wait "$COMMAND_PID"
 else
   echo "stack: Ctrl-C stops everything" >&2
   wait
