@@ -65,42 +65,57 @@ def wait_gone(pid: int, seconds: float = 30) -> None:
 
 
 def elasticsearch_down() -> None:
-    pid_file = Path(os.environ["ES_WORKDIR"]) / "es.pid"
-    pid = pid_from(pid_file)
-    command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1]
+    """Stop the node, then start it again through its launcher: same data, port."""
+    work = Path(os.environ["ES_WORKDIR"])
+    pid = pid_from(work / "es.pid")
+    command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    home = next(
+        arg.split(b"=", 1)[1].decode()
+        for arg in command
+        if arg.startswith(b"-Des.path.home=")
+    )
     environ = dict(
-        item.split(b"=", 1)
+        item.decode().split("=", 1)
         for item in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
         if b"=" in item
     )
-    owner = Path(f"/proc/{pid}").stat().st_uid
+    owner = Path(f"/proc/{pid}").owner()
     os.kill(pid, signal.SIGTERM)
     wait_gone(pid)
     time.sleep(FAULT_SECONDS)
-    process = subprocess.Popen(
-        command,
-        env=environ,
+    port = os.environ["ELASTICSEARCH_URL"].rsplit(":", 1)[1]
+    launch = [
+        f"{home}/bin/elasticsearch",
+        "-d",
+        "-p",
+        str(work / "es.pid"),
+        f"-Epath.data={work}/data",
+        f"-Epath.logs={work}/logs",
+        "-Ediscovery.type=single-node",
+        "-Enetwork.host=127.0.0.1",
+        f"-Ehttp.port={port}",
+        "-Ecluster.routing.allocation.disk.threshold_enabled=false",
+        "-Ebootstrap.memory_lock=false",
+        "-Expack.security.enabled=false",
+    ]
+    if os.getuid() == 0 and owner != "root":
+        launch = ["runuser", "-u", owner, "--", *launch]
+    keep = ("ES_JAVA_HOME", "ES_PATH_CONF", "ES_TMPDIR", "ES_JAVA_OPTS", "PATH")
+    subprocess.run(
+        launch,
+        env={key: environ[key] for key in keep if key in environ},
         cwd="/",
-        user=owner,
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        capture_output=True,
+        timeout=180,
+        check=True,
     )
-    pid_file.write_text(f"{process.pid}\n")
-    (STACK / "services" / "elasticsearch.pid").write_text(f"{process.pid}\n")
+    (STACK / "services" / "elasticsearch.pid").write_text((work / "es.pid").read_text())
     url = os.environ["ELASTICSEARCH_URL"]
-    for _ in range(240):
+    health = f"{url}/_cluster/health?wait_for_status=yellow&timeout=1s"
+    for _ in range(120):
         probe = subprocess.run(
-            [
-                "curl",
-                "-s",
-                "--max-time",
-                "2",
-                f"{url}/_cluster/health?wait_for_status=yellow&timeout=1s",
-            ],
-            capture_output=True,
-            text=True,
+            ["curl", "-s", "--max-time", "2", health], capture_output=True, text=True
         )
         if re.search(r'"status":"(green|yellow)"', probe.stdout):
             return
@@ -123,7 +138,7 @@ def redis_down() -> None:
             "--save",
             "",
             "--appendonly",
-            "no",
+            "yes",
             "--dir",
             str(STACK),
         ],

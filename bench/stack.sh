@@ -44,7 +44,8 @@ bash tests/services/postgres.sh start
 bash tests/services/elasticsearch.sh start
 read -r WEB_PORT REDIS_PORT <<<"$(free_ports 2)"
 
-redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+# Append-only file, as production should run it: a restart keeps the queued jobs.
+redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly yes \
   --dir "$STACK_DIR" --daemonize no >"$STACK_DIR/logs/redis.log" 2>&1 &
 echo $! >"$STACK_DIR/redis.pid"
 
@@ -83,6 +84,8 @@ for ((i = 1; i <= RQ_WORKERS; i++)); do
   $PY manage.py run_worker >"$STACK_DIR/logs/worker-$i.log" 2>&1 &
   echo $! >"$STACK_DIR/worker-$i.pid"
 done
+$PY manage.py run_scheduler >"$STACK_DIR/logs/scheduler.log" 2>&1 &
+echo $! >"$STACK_DIR/scheduler.pid"
 $ROOT/.venv/bin/gunicorn portal.wsgi --bind "127.0.0.1:$WEB_PORT" \
   --workers "$WEB_WORKERS" --forwarded-allow-ips 127.0.0.1 --timeout 30 \
   --pid "$STACK_DIR/gunicorn.pid" --error-logfile "$STACK_DIR/logs/gunicorn.log" &

@@ -264,6 +264,8 @@ PERIODIC_TASKS = {
     "portal.tasks.prune_task_results": 24 * 3600,
     # Catch the search index up after an outage, and refresh overdue flags.
     "search.indexing.reconcile_all": 3600,
+    # Notices whose job was lost (queue down, worker killed) are queued again.
+    "petitions.notifications.send_stalled": 60,
 }
 
 # Petitions (defaults and the rest of the knobs: petitions/conf.py).
