@@ -150,25 +150,28 @@ def redis_down() -> None:
     time.sleep(1)
 
 
+def children(pid: int) -> list[int]:
+    try:
+        return [
+            int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
+    except OSError:
+        return []
+
+
 def worker_killed() -> None:
-    pid_file = STACK / "worker-1.pid"
-    pid = pid_from(pid_file)
-    # The RQ worker forks a work horse per job: kill the horse mid-task if one runs.
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    for child in children:
-        os.kill(int(child), signal.SIGKILL)
-    os.kill(pid, signal.SIGKILL)
-    wait_gone(pid)
-    time.sleep(2)
-    log = open(STACK / "logs" / "worker-1.log", "ab")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "run_worker"],
-        cwd=ROOT,
-        stdout=log,
-        stderr=log,
-        start_new_session=True,
-    )
-    pid_file.write_text(f"{process.pid}\n")
+    """SIGKILL an RQ worker and its work horse; the stack's loop restarts it."""
+    loop = pid_from(STACK / "worker-1.pid")
+    for _ in range(100):  # wait until the worker runs a job, if one comes
+        workers = children(loop)
+        if workers and children(workers[0]):
+            break
+        time.sleep(0.05)
+    for worker in children(loop):
+        for horse in children(worker):
+            os.kill(horse, signal.SIGKILL)
+        os.kill(worker, signal.SIGKILL)
+    time.sleep(3)
 
 
 def postgres_restart() -> None:

@@ -26,6 +26,10 @@ stop_all() {
   trap - EXIT INT TERM
   echo "stack: stopping" >&2
   for pid in "${PIDS[@]}" $(cat "$STACK_DIR"/*.pid 2>/dev/null); do
+    # The worker loops first, then what they run (by parent id, never by name).
+    for child in $(cat "/proc/$pid/task/$pid/children" 2>/dev/null); do
+      kill -TERM "$pid" "$child" 2>/dev/null || true
+    done
     kill -TERM "$pid" 2>/dev/null || true
   done
   sleep 2
@@ -80,8 +84,10 @@ $PY manage.py collectstatic --noinput >/dev/null
 $PY manage.py seed_demo >"$STACK_DIR/logs/seed.log"
 $PY manage.py search_index --rebuild >"$STACK_DIR/logs/index.log"
 
+# Supervised as systemd's Restart=always would: an RQ worker exits when Redis goes
+# away, and bench/faults.py kills one on purpose.
 for ((i = 1; i <= RQ_WORKERS; i++)); do
-  $PY manage.py run_worker >"$STACK_DIR/logs/worker-$i.log" 2>&1 &
+  (while true; do $PY manage.py run_worker; sleep 1; done) >>"$STACK_DIR/logs/worker-$i.log" 2>&1 &
   echo $! >"$STACK_DIR/worker-$i.pid"
 done
 $PY manage.py run_scheduler >"$STACK_DIR/logs/scheduler.log" 2>&1 &

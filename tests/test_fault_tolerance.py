@@ -81,3 +81,20 @@ def test_submission_succeeds_while_the_cache_is_down(demo_site, client, monkeypa
         content_type="application/json",
     )
     assert lookup.status_code == 200
+
+
+class UnreachableCache:
+    get = set = add = staticmethod(queue_down)
+
+
+def test_public_pages_render_while_the_page_cache_is_down(
+    demo_site, client, monkeypatch
+):
+    """The home page is rendered afresh instead of a 500 when Redis is gone."""
+    from home import cache as page_cache
+
+    client.get("/en/")  # the site's settings rows exist, as on a running site
+    monkeypatch.setattr(page_cache, "page_cache", UnreachableCache)
+    response = client.get("/en/")
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
