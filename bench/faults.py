@@ -100,10 +100,13 @@ def elasticsearch_down() -> None:
     ]
     if os.getuid() == 0 and owner != "root":
         launch = ["runuser", "-u", owner, "--", *launch]
-    keep = ("ES_JAVA_HOME", "ES_PATH_CONF", "ES_TMPDIR", "ES_JAVA_OPTS", "PATH")
+    keep = ("ES_JAVA_HOME", "ES_PATH_CONF", "ES_TMPDIR", "PATH")
+    env = {key: environ[key] for key in keep if key in environ}
+    env["ES_JAVA_OPTS"] = "-Xms512m -Xmx512m"  # as tests/services/elasticsearch.sh
+    env.setdefault("ES_TMPDIR", str(work / "tmp"))
     subprocess.run(
         launch,
-        env={key: environ[key] for key in keep if key in environ},
+        env=env,
         cwd="/",
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -201,7 +204,7 @@ def sms_counts() -> Counter:
     return counts
 
 
-def catch_up(submitted: set[str], limit: float = 90) -> tuple[float, str]:
+def catch_up(submitted: set[str], limit: float = 180) -> tuple[float, str]:
     """Seconds until every new notice is sent and the page index matches."""
     from django.core.management import call_command
     from django.db import close_old_connections

@@ -36,6 +36,11 @@ stop_all() {
   for pid in "${PIDS[@]}" $(cat "$STACK_DIR"/*.pid 2>/dev/null); do
     kill -KILL "$pid" 2>/dev/null || true
   done
+  # faults.py restarts the node itself: stop whatever its pid file names now.
+  es_work=$(cat "$SERVICES_DIR/elasticsearch.workdir" 2>/dev/null || true)
+  if [[ -n $es_work && -s $es_work/es.pid ]]; then
+    kill -TERM "$(cat "$es_work/es.pid")" 2>/dev/null || true
+  fi
   bash tests/services/elasticsearch.sh stop >/dev/null 2>&1 || true
   bash tests/services/postgres.sh stop >/dev/null 2>&1 || true
   rm -rf -- "$STACK_DIR"
