@@ -43,8 +43,8 @@ def wrk(url: str, seconds: float, header: str | None) -> tuple[float, str]:
         command[1:1] = ["-H", header]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = re.search(r"50%\s+(\S+)", output).group(1)
-    p99 = re.search(r"99%\s+(\S+)", output).group(1)
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return rps, f"p50 {p50}, p99 {p99}, non-2xx {errors.group(1) if errors else 0}"
 
