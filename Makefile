@@ -16,12 +16,14 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help install run test lint messages clean
+.PHONY: help install run test lint messages clean stack
 
 help:
 	@echo "make run    install what is missing, migrate, load demo content, serve on http://127.0.0.1:8000"
 	@echo "make test   install what is missing, start PostgreSQL and Elasticsearch, run the suite twice"
 	@echo "make lint   ruff"
+	@echo "make stack  production-like stack on loopback (gunicorn, PostgreSQL, Elasticsearch, Redis, RQ);"
+	@echo "            ARGS='.venv/bin/python bench/load.py' runs a command in it, then stops it all"
 
 install: $(VENV)/.installed $(MO_FILES)
 
@@ -51,6 +53,9 @@ run: install
 
 test: install
 	@bash tests/run.sh
+
+stack: install
+	@bash bench/stack.sh $(ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

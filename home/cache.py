@@ -13,6 +13,7 @@ anyone signed in) always get a fresh page.
 """
 
 import hashlib
+import logging
 import uuid
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.utils.translation import get_language
 from home.conf import page_cache_alias, page_cache_seconds
 from portal.display import display_mode_for
 
+logger = logging.getLogger(__name__)
 GENERATION_KEY = "page-cache-generation"
 CACHE_HEADER = "X-Page-Cache"
 # Wagtail pages, and the sitemap, which lists them all (and is the costliest).
@@ -39,6 +41,27 @@ def current_generation() -> str:
         generation = uuid.uuid4().hex
         cache.set(GENERATION_KEY, generation, None)
     return generation
+
+
+def lookup(name: str, *parts) -> tuple[str | None, object]:
+    """(key, cached value) under the current generation, for lookups shared by
+    every page. (None, None) when the cache (Redis) is down: the caller builds
+    the value itself and ``store`` skips it."""
+    try:
+        key = ":".join([name, current_generation(), *map(str, parts)])
+        return key, page_cache().get(key)
+    except Exception:
+        logger.warning("page cache unavailable for %s", name)
+        return None, None
+
+
+def store(key: str | None, value, timeout) -> None:
+    if key is None:
+        return
+    try:
+        page_cache().set(key, value, timeout)
+    except Exception:
+        logger.warning("page cache unavailable, %s not stored", key)
 
 
 def invalidate_pages(**kwargs) -> None:
@@ -101,8 +124,12 @@ class AnonymousPageCacheMiddleware:
         if not is_anonymous_read(request):
             return self.get_response(request)
         cache = page_cache()
-        key = cache_key(request, current_generation())
-        response = cache.get(key)
+        try:
+            key = cache_key(request, current_generation())
+            response = cache.get(key)
+        except Exception:  # the cache (Redis) is down: render the page instead
+            logger.warning("page cache unavailable, rendering %s", request.path)
+            return self.get_response(request)
         if response is not None:
             response[CACHE_HEADER] = "hit"
             return response
@@ -111,5 +138,10 @@ class AnonymousPageCacheMiddleware:
             response[CACHE_HEADER] = "miss"
             limit = getattr(request, "page_cache_seconds", None)
             seconds = page_cache_seconds()
-            cache.set(key, response, seconds if limit is None else min(seconds, limit))
+            try:
+                cache.set(
+                    key, response, seconds if limit is None else min(seconds, limit)
+                )
+            except Exception:  # down since the lookup: serve it uncached
+                logger.warning("page cache unavailable, %s not stored", request.path)
         return response

@@ -53,12 +53,10 @@ def page_translations(request, page) -> list:
 def site_settings(site) -> tuple:
     """(SiteNotice, NavigationSettings) for a site, read together in one query
     and kept in the shared page cache until the next publish or settings save."""
-    from home.cache import current_generation, page_cache
+    from home.cache import lookup, store
     from home.models import NavigationSettings, SiteNotice
 
-    cache = page_cache()
-    key = f"site-settings:{current_generation()}:{site.pk}"
-    found = cache.get(key)
+    key, found = lookup("site-settings", site.pk)
     if found is not None:
         return found
     row = (
@@ -76,7 +74,7 @@ def site_settings(site) -> tuple:
         except model.DoesNotExist:
             found.append(model.for_site(site))
     found = tuple(found)
-    cache.set(key, found, 3600)
+    store(key, found, 3600)
     return found
 
 
@@ -91,11 +89,9 @@ def site_navigation(request, site, language_code: str) -> dict:
     its translation in the reader's language. The answer is cached until anything
     is published (the page cache's generation token).
     """
-    from home.cache import current_generation, page_cache
+    from home.cache import lookup, store
 
-    cache = page_cache()
-    key = f"navigation:{current_generation()}:{site.pk}:{language_code}"
-    navigation = cache.get(key)
+    key, navigation = lookup("navigation", site.pk, language_code)
     if navigation is not None:
         return navigation
     settings = site_settings(site)[1]
@@ -147,5 +143,5 @@ def site_navigation(request, site, language_code: str) -> dict:
         "footer": links(streams["footer"]),
         "footer_text": settings.footer_text_for(language_code),
     }
-    cache.set(key, navigation, 3600)
+    store(key, navigation, 3600)
     return navigation

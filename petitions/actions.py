@@ -6,6 +6,7 @@ effects (notices, search indexing) on commit. A refusal is a ``PetitionRefused``
 carrying field-level messages in the reader's language; nothing is half-saved.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -44,6 +45,8 @@ from .workflow import (
     TransitionNotAllowed,
     check_transition,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class PetitionRefused(Exception):
@@ -218,7 +221,15 @@ def after_commit(petition, notices=()):
     petition_id = petition.pk
     for notice in notices:
         transaction.on_commit(lambda pk=notice.pk: notifications.enqueue(pk))
-    transaction.on_commit(lambda: search_hooks.petition_changed.enqueue(petition_id))
+    transaction.on_commit(lambda: queue_reindex(petition_id))
+
+
+def queue_reindex(petition_id: int) -> None:
+    """Queue the index update; a queue that is down leaves it to reconcile."""
+    try:
+        search_hooks.petition_changed.enqueue(petition_id)
+    except Exception:
+        logger.exception("could not queue reindexing of petition %s", petition_id)
 
 
 def can_rate(petition) -> bool:

@@ -5,6 +5,7 @@ lives under a key that names the window, so it works the same on the local-memor
 cache and on Redis. A blocked attempt is audited.
 """
 
+import logging
 import time
 
 from django.core.cache import cache
@@ -14,6 +15,8 @@ from portal.security import audit
 from portal.security.audit import client_ip
 
 from . import conf
+
+logger = logging.getLogger(__name__)
 
 
 class RateLimited(Exception):
@@ -60,7 +63,11 @@ def check_rate(request, scope: str, *, count: bool = True) -> None:
     lookups count every attempt, since each one is a guess at a code.
     """
     for limit, seconds, key, retry_after in window_keys(request, scope):
-        used = increment(key, seconds) if count else cache.get(key, 0) + 1
+        try:
+            used = increment(key, seconds) if count else cache.get(key, 0) + 1
+        except Exception:  # the cache (Redis) is down: let the citizen through
+            logger.warning("rate limit %s not checked: cache unavailable", scope)
+            return
         if used > limit:
             audit.record(
                 request,
@@ -79,8 +86,11 @@ def check_submission(request) -> None:
 
 
 def count_success(request, scope: str) -> None:
-    for _limit, seconds, key, _retry_after in window_keys(request, scope):
-        increment(key, seconds)
+    try:
+        for _limit, seconds, key, _retry_after in window_keys(request, scope):
+            increment(key, seconds)
+    except Exception:  # the petition is saved; a missed count is no reason to fail
+        logger.warning("rate limit %s not counted: cache unavailable", scope)
 
 
 def increment(key: str, seconds: int) -> int:

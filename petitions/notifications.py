@@ -41,11 +41,42 @@ def prepare(petition: Petition, kind: str, *, secret: str = "") -> list[Notifica
 
 
 def enqueue(notification_id: int, run_after=None) -> None:
-    """Queue the send; a retry waits ``run_after`` where the queue can defer."""
+    """Queue the send; a retry waits ``run_after`` where the queue can defer.
+
+    Never raises: a queue that is down must not turn a saved petition into an
+    error page. The notice stays pending and ``send_stalled`` queues it again.
+    """
     task = send_notification
-    if run_after is not None and task.get_backend().supports_defer:
-        task = task.using(run_after=run_after)
-    task.enqueue(notification_id)
+    try:
+        if run_after is not None and task.get_backend().supports_defer:
+            task = task.using(run_after=run_after)
+        task.enqueue(notification_id)
+    except Exception:
+        logger.exception("could not queue notice %s", notification_id)
+
+
+#: A notice never tried this long after it was written lost its job (queue down
+#: when it was written, or a worker killed mid-send): queue it again.
+STALLED_AFTER = timedelta(minutes=2)
+
+
+@task()
+def send_stalled() -> int:
+    """Queue again the notices whose first send never ran; how many.
+
+    Safe to overlap with a late original job: ``send_notification`` locks the row
+    and sends only while it is still pending, so a notice is never sent twice.
+    """
+    stalled = list(
+        Notification.objects.filter(
+            state=Notification.State.PENDING,
+            attempts=0,
+            created_at__lt=timezone.now() - STALLED_AFTER,
+        ).values_list("pk", flat=True)
+    )
+    for notification_id in stalled:
+        enqueue(notification_id)
+    return len(stalled)
 
 
 def render(notification: Notification) -> dict:

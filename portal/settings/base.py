@@ -270,6 +270,8 @@ PERIODIC_TASKS = {
     "petitions.sweep.sweep_task": 5 * 60,
     # Weekly follow-up sample of closed petitions (petitions/followup.py).
     "petitions.followup.sample_task": 7 * 24 * 3600,
+    # Notices whose job was lost (queue down, worker killed) are queued again.
+    "petitions.notifications.send_stalled": 60,
 }
 
 # Petitions (defaults and the rest of the knobs: petitions/conf.py).

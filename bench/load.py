@@ -1,0 +1,348 @@
+"""Drive the stack with simulated citizens and staff; prove nothing was lost.
+
+Run inside the stack (which sets the environment):
+
+    bench/stack.sh .venv/bin/python bench/load.py [--citizens 100] [--staff 10]
+        [--seconds 60]
+
+Each citizen has its own loopback source address (127.0.0.2, .3, ...), so the
+per-address limits apply as they would to real people. A citizen reads the home
+page, submits a petition with a photo through the API (at most 4, under the limit of
+5 per 10 minutes), looks it up (at most 8 a minute, under 10) and tries to rate it
+(409: not closed yet). Staff sessions (127.0.1.x) list the latest petitions, search
+pages in the admin and open an attachment.
+
+Prints requests per second, p50/p95/p99 per endpoint and answers by status, then
+checks that the database holds exactly the petitions whose submission got a 201 and,
+if the search engine indexes petitions, that each is found once the queue drains.
+Exit status 1 when a check fails or a citizen saw a 5xx.
+"""
+
+import argparse
+import asyncio
+import io
+import os
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import httpx
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+EXPECTED = {
+    "home": {200},
+    "submit": {201},
+    "lookup": {200},
+    "rate": {409},
+    "staff list": {200},
+    "staff search": {200},
+    "staff open": {200},
+}
+
+
+def setup_django():
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
+    django.setup()
+
+
+def photo_bytes() -> bytes:
+    image = Image.effect_noise((640, 480), 40).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+class Recorder:
+    def __init__(self):
+        self.latency = defaultdict(list)
+        self.status = defaultdict(Counter)
+        self.submitted = []  # (tracking_no, access_code)
+
+    def add(self, endpoint, seconds, status):
+        self.latency[endpoint].append(seconds)
+        self.status[endpoint][status] += 1
+
+    def report(self, elapsed) -> int:
+        total = sum(len(v) for v in self.latency.values())
+        print(f"\n{total} requests in {elapsed:.1f} s: {total / elapsed:.1f} req/s")
+        print(
+            f"{'endpoint':14} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} "
+            f"{'p99 ms':>8}  status"
+        )
+        unexpected = 0
+        for endpoint, samples in sorted(self.latency.items()):
+            ordered = sorted(samples)
+
+            def pick(share, ordered=ordered):
+                return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+            statuses = dict(sorted(self.status[endpoint].items(), key=str))
+            print(
+                f"{endpoint:14} {len(ordered):6} {pick(0.5):8.0f} {pick(0.95):8.0f} "
+                f"{pick(0.99):8.0f}  {statuses}"
+            )
+            unexpected += sum(
+                count
+                for status, count in statuses.items()
+                if status not in EXPECTED[endpoint]
+            )
+        return unexpected
+
+
+async def timed(recorder, endpoint, call):
+    started = time.perf_counter()
+    try:
+        response = await call()
+        status = response.status_code
+    except httpx.HTTPError as error:
+        response, status = None, type(error).__name__
+    recorder.add(endpoint, time.perf_counter() - started, status)
+    return response
+
+
+async def citizen(number, base, deadline, recorder, photo, categories):
+    transport = httpx.AsyncHTTPTransport(
+        local_address=f"127.0.{number // 250}.{number % 250 + 2}"
+    )
+    rng = random.Random(number)
+    submits, lookups = 0, []
+    async with httpx.AsyncClient(
+        base_url=base,
+        transport=transport,
+        timeout=30,
+        headers={"Accept-Language": "zh-hans"},
+    ) as client:
+        await asyncio.sleep(rng.uniform(0, 3))
+        receipt = None
+        while time.monotonic() < deadline:
+            await timed(recorder, "home", lambda: client.get("/"))
+            await asyncio.sleep(rng.uniform(0.5, 2))
+            if submits < 4 and time.monotonic() < deadline:
+                fields = {
+                    "category": rng.choice(categories),
+                    "name": f"市民{number}",
+                    "phone": f"139{number:04d}{submits:04d}",
+                    "subject": f"负载测试 {number}-{submits}",
+                    "description": "我的工资被拖欠三个月，请求帮助。"
+                    "劳动仲裁需要哪些材料？",
+                    "consent": "true",
+                }
+                files = {"attachments": ("photo.jpg", photo, "image/jpeg")}
+                response = await timed(
+                    recorder,
+                    "submit",
+                    lambda f=fields, files=files: client.post(
+                        "/api/v1/petitions", data=f, files=files
+                    ),
+                )
+                submits += 1
+                if response is not None and response.status_code == 201:
+                    body = response.json()
+                    receipt = {k: body[k] for k in ("tracking_no", "access_code")}
+                    recorder.submitted.append(receipt)
+                await asyncio.sleep(rng.uniform(0.5, 2))
+            now = time.monotonic()
+            lookups = [t for t in lookups if now - t < 60]
+            if receipt and len(lookups) < 8:
+                lookups.append(now)
+                await timed(
+                    recorder,
+                    "lookup",
+                    lambda r=receipt: client.post("/api/v1/petitions/lookup", json=r),
+                )
+                await asyncio.sleep(rng.uniform(0.5, 2))
+                lookups.append(time.monotonic())
+                await timed(
+                    recorder,
+                    "rate",
+                    lambda r=receipt: client.post(
+                        "/api/v1/petitions/rating",
+                        json={**r, "rating": "satisfied"},
+                    ),
+                )
+            await asyncio.sleep(rng.uniform(1, 3))
+
+
+async def staff(number, base, deadline, recorder, cookie):
+    transport = httpx.AsyncHTTPTransport(local_address=f"127.0.1.{number + 2}")
+    rng = random.Random(1000 + number)
+    headers = {"Cookie": cookie, "X-Forwarded-Proto": "https"}
+    async with httpx.AsyncClient(
+        base_url=base, transport=transport, timeout=30, headers=headers
+    ) as client:
+        while time.monotonic() < deadline:
+            response = await timed(
+                recorder, "staff list", lambda: client.get("/admin/petitions/latest/")
+            )
+            await asyncio.sleep(rng.uniform(1, 3))
+            query = rng.choice(["劳动", "法律援助", "调解", "guide"])
+            await timed(
+                recorder,
+                "staff search",
+                lambda q=query: client.get("/admin/pages/search/", params={"q": q}),
+            )
+            await asyncio.sleep(rng.uniform(1, 3))
+            link = None
+            if response is not None and response.status_code == 200:
+                marker = 'href="/staff/attachments/'
+                text = response.text
+                if marker in text:
+                    start = text.index(marker) + len('href="')
+                    link = text[start : text.index('"', start)]
+            if link:
+                await timed(recorder, "staff open", lambda link=link: client.get(link))
+                await asyncio.sleep(rng.uniform(1, 3))
+
+
+def staff_cookies(count: int) -> list[str]:
+    """Signed-in staff sessions (password and second factor already passed)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    cookies = []
+    for number in range(count):
+        user, _ = get_user_model().objects.get_or_create(
+            username=f"bench-staff-{number}",
+            defaults={"is_staff": True, "is_superuser": True},
+        )
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="bench", defaults={"confirmed": True}
+        )
+        session = SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.create()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+    return cookies
+
+
+def queue_drained(timeout: float = 120) -> float:
+    """Seconds until RQ has no queued or running job (or the timeout)."""
+    import django_rq
+
+    started = time.monotonic()
+    queue = django_rq.get_queue("default")
+    while time.monotonic() - started < timeout:
+        if queue.count == 0 and queue.started_job_registry.count == 0:
+            return time.monotonic() - started
+        time.sleep(0.5)
+    return time.monotonic() - started
+
+
+def verify(recorder, before: int) -> list[str]:
+    from petitions.models import Petition
+    from search import indexing
+
+    failures = []
+    waited = queue_drained()
+    submitted = {receipt["tracking_no"] for receipt in recorder.submitted}
+    stored = set(Petition.objects.values_list("tracking_no", flat=True)) - before
+    print(f"\nqueue drained after {waited:.1f} s")
+    print(
+        f"successful submissions: {len(submitted)}; "
+        f"new petitions in the database: {len(stored)}"
+    )
+    if stored != submitted:
+        failures.append(
+            f"database and 201s differ: {len(submitted - stored)} lost, "
+            f"{len(stored - submitted)} without a 201"
+        )
+    if "petitions" in indexing.available_kinds():
+        from search.backends import get_backend
+        from search.backends.base import SearchRequest
+
+        backend = get_backend()
+        backend.refresh("petitions")
+        missing = [
+            number
+            for number in submitted
+            if not any(
+                hit.source.get("tracking_no") == number
+                for hit in backend.search(
+                    SearchRequest(kind="petitions", query=number, per_page=5)
+                ).hits
+            )
+        ]
+        print(f"found by search: {len(submitted) - len(missing)} of {len(submitted)}")
+        if missing:
+            failures.append(f"{len(missing)} petitions not found by search")
+    else:
+        print(
+            "search: this build does not index petitions "
+            "(no 'petitions' source); not checked"
+        )
+    return failures
+
+
+async def run(args, cookies, categories):
+    photo = photo_bytes()
+    recorder = Recorder()
+    started = time.monotonic()
+    deadline = started + args.seconds
+    await asyncio.gather(
+        *(
+            citizen(n, args.base, deadline, recorder, photo, categories)
+            for n in range(args.citizens)
+        ),
+        *(
+            staff(n, args.base, deadline, recorder, cookies[n])
+            for n in range(args.staff)
+        ),
+    )
+    return recorder, time.monotonic() - started
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--base", default=os.environ.get("STACK_URL", "http://127.0.0.1:8000")
+    )
+    parser.add_argument("--citizens", type=int, default=100)
+    parser.add_argument("--staff", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=60)
+    args = parser.parse_args(argv)
+    setup_django()
+    from petitions.models import Category, Petition
+
+    categories = list(
+        Category.objects.filter(open_for_web=True, anonymous_allowed=False)
+        .exclude(code="")
+        .values_list("code", flat=True)
+    ) or ["other"]
+    before = set(Petition.objects.values_list("tracking_no", flat=True))
+    cookies = staff_cookies(args.staff)
+    print(
+        f"{args.citizens} citizens and {args.staff} staff "
+        f"for {args.seconds:.0f} s on {args.base}"
+    )
+    recorder, elapsed = asyncio.run(run(args, cookies, categories))
+    unexpected = recorder.report(elapsed)
+    server_errors = sum(
+        count
+        for counter in recorder.status.values()
+        for status, count in counter.items()
+        if isinstance(status, int) and status >= 500
+    )
+    failures = verify(recorder, before)
+    print(
+        f"5xx answers: {server_errors}; "
+        f"other unexpected answers: {unexpected - server_errors}"
+    )
+    for failure in failures:
+        print("FAILED:", failure)
+    return 1 if failures or server_errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

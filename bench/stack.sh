@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# A production-like portal on loopback, for bench/load.py, faults.py and perf.py.
+#
+#   bench/stack.sh [COMMAND...]     (or: make stack ARGS="COMMAND...")
+#
+# Starts PostgreSQL and Elasticsearch (tests/services/*.sh, on free ports, data under
+# /var/tmp), Redis (Debian's redis-server), RQ workers (django-tasks-rq) and gunicorn
+# with $WEB_WORKERS workers on portal.settings.production with throw-away secrets.
+# Writes the environment to $STACK_DIR/stack.env, then runs COMMAND with it (or waits
+# for Ctrl-C). Everything it started is stopped at the end, whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+WEB_WORKERS=${WEB_WORKERS:-4}
+RQ_WORKERS=${RQ_WORKERS:-2}
+export STACK_DIR=${STACK_DIR:-/var/tmp/portal-stack-$$}
+export SERVICES_DIR=$STACK_DIR/services
+mkdir -p "$SERVICES_DIR" "$STACK_DIR/logs"
+# shellcheck source=../tests/services/common.sh
+SVC=stack . tests/services/common.sh
+
+PIDS=()
+stop_all() {
+  local pid
+  trap - EXIT INT TERM
+  echo "stack: stopping" >&2
+  for pid in "${PIDS[@]}" $(cat "$STACK_DIR"/*.pid 2>/dev/null); do
+    # The worker loops first, then what they run (by parent id, never by name).
+    for child in $(cat "/proc/$pid/task/$pid/children" 2>/dev/null); do
+      kill -TERM "$pid" "$child" 2>/dev/null || true
+    done
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  sleep 2
+  for pid in "${PIDS[@]}" $(cat "$STACK_DIR"/*.pid 2>/dev/null); do
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  # faults.py restarts the node itself: stop whatever its pid file names now.
+  es_work=$(cat "$SERVICES_DIR/elasticsearch.workdir" 2>/dev/null || true)
+  if [[ -n $es_work && -s $es_work/es.pid ]]; then
+    kill -TERM "$(cat "$es_work/es.pid")" 2>/dev/null || true
+  fi
+  bash tests/services/elasticsearch.sh stop >/dev/null 2>&1 || true
+  bash tests/services/postgres.sh stop >/dev/null 2>&1 || true
+  rm -rf -- "$STACK_DIR"
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+portal/bin/require redis-server redis-server "Redis (task queue and cache)"
+bash tests/services/postgres.sh start
+bash tests/services/elasticsearch.sh start
+read -r WEB_PORT REDIS_PORT <<<"$(free_ports 2)"
+
+# Append-only file, as production should run it: a restart keeps the queued jobs.
+redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly yes \
+  --dir "$STACK_DIR" --daemonize no >"$STACK_DIR/logs/redis.log" 2>&1 &
+echo $! >"$STACK_DIR/redis.pid"
+
+cat >"$STACK_DIR/stack.env" <<ENV
+export DJANGO_SETTINGS_MODULE=portal.settings.production
+export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(60))')
+export FIELD_ENCRYPTION_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(40))')
+export ALLOWED_HOSTS=127.0.0.1,localhost
+export SECURE_SSL_REDIRECT=0
+export DATABASE_URL=$(cat "$SERVICES_DIR/postgres.url")
+export DATABASE_CONN_MAX_AGE=60
+export ELASTICSEARCH_URL=$(cat "$SERVICES_DIR/elasticsearch.url")
+export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
+export REDIS_PORT=$REDIS_PORT
+export PORTAL_DATA_DIR=$STACK_DIR/data
+export SEARCH_INDEX_PREFIX=stack
+export EMAIL_URL=file://$STACK_DIR/mail
+export LOG_LEVEL=WARNING
+export PYTHONUNBUFFERED=1
+export STACK_DIR=$STACK_DIR
+export STACK_URL=http://127.0.0.1:$WEB_PORT
+export PG_DATA=$(cat "$SERVICES_DIR/postgres.workdir")/data
+export ES_WORKDIR=$(cat "$SERVICES_DIR/elasticsearch.workdir")
+ENV
+# shellcheck disable=SC1091
+. "$STACK_DIR/stack.env"
+mkdir -p "$PORTAL_DATA_DIR" "$STACK_DIR/mail"
+
+PY=$ROOT/.venv/bin/python
+$PY manage.py migrate --noinput >"$STACK_DIR/logs/migrate.log"
+$PY manage.py collectstatic --noinput >/dev/null
+$PY manage.py seed_demo >"$STACK_DIR/logs/seed.log"
+$PY manage.py search_index --rebuild >"$STACK_DIR/logs/index.log"
+
+# Supervised as systemd's Restart=always would: an RQ worker exits when Redis goes
+# away, and bench/faults.py kills one on purpose.
+for ((i = 1; i <= RQ_WORKERS; i++)); do
+  (while true; do $PY manage.py run_worker; sleep 1; done) >>"$STACK_DIR/logs/worker-$i.log" 2>&1 &
+  echo $! >"$STACK_DIR/worker-$i.pid"
+done
+$PY manage.py run_scheduler >"$STACK_DIR/logs/scheduler.log" 2>&1 &
+echo $! >"$STACK_DIR/scheduler.pid"
+$ROOT/.venv/bin/gunicorn portal.wsgi --bind "127.0.0.1:$WEB_PORT" \
+  --workers "$WEB_WORKERS" --forwarded-allow-ips 127.0.0.1 --timeout 30 \
+  --pid "$STACK_DIR/gunicorn.pid" --error-logfile "$STACK_DIR/logs/gunicorn.log" &
+PIDS+=($!)
+
+for ((i = 0; i < 100; i++)); do
+  curl -sf -o /dev/null "$STACK_URL/healthz" && break
+  sleep 0.3
+done
+curl -sf -o /dev/null "$STACK_URL/healthz" || { tail -n 30 "$STACK_DIR/logs/gunicorn.log" >&2; exit 1; }
+echo "stack: portal on $STACK_URL ($WEB_WORKERS web workers, $RQ_WORKERS RQ workers); env in $STACK_DIR/stack.env" >&2
+
+# In the background, so a signal stops the stack at once rather than after COMMAND.
+if (($#)); then
+  "$@" &
+  COMMAND_PID=$!
+  wait "$COMMAND_PID"
+else
+  echo "stack: Ctrl-C stops everything" >&2
+  wait
+fi

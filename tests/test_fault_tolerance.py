@@ -1,0 +1,100 @@
+"""What a citizen sees while the queue or the cache (Redis) is down: a receipt, not
+an error page; and the notice whose job was lost is sent later, once."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from petitions import notifications, search_hooks, sms
+from petitions.models import Notification, Petition
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = {
+    "category": "other",
+    "name": "周八",
+    "phone": "13512345678",
+    "subject": "工资",
+    "description": "公司拖欠工资三个月，请问如何申请法律援助？",
+    "consent": True,
+}
+
+
+@pytest.fixture(autouse=True)
+def clean(settings):
+    cache.clear()
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+def queue_down(*args, **kwargs):
+    raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+
+class UnreachableQueue:
+    """A task whose queue (Redis) refuses connections."""
+
+    enqueue = staticmethod(queue_down)
+
+
+def test_submission_succeeds_while_the_queue_is_down(demo_site, client, monkeypatch):
+    """201 with number and code; the notice waits as pending, nothing is sent."""
+    monkeypatch.setattr(notifications, "send_notification", UnreachableQueue())
+    monkeypatch.setattr(search_hooks, "petition_changed", UnreachableQueue())
+    response = client.post("/api/v1/petitions", FIELDS, content_type="application/json")
+    assert response.status_code == 201, response.content
+    petition = Petition.objects.get(tracking_no=response.json()["tracking_no"])
+    notice = petition.notifications.get()
+    assert notice.state == Notification.State.PENDING and not sms.outbox
+
+
+def test_stalled_notices_are_sent_once_when_the_queue_is_back(
+    demo_site, client, monkeypatch
+):
+    """send_stalled queues notices never tried; a second sweep sends nothing more."""
+    with monkeypatch.context() as patch:
+        patch.setattr(notifications, "send_notification", UnreachableQueue())
+        client.post("/api/v1/petitions", FIELDS, content_type="application/json")
+    notice = Notification.objects.get()
+    assert notifications.send_stalled.call() == 0  # too recent: its job may run yet
+    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    assert notifications.send_stalled.call() == 1
+    assert notifications.send_stalled.call() == 0
+    notice.refresh_from_db()
+    assert notice.state == Notification.State.SENT
+    assert [message["to"] for message in sms.outbox] == ["13512345678"]
+
+
+def test_submission_succeeds_while_the_cache_is_down(demo_site, client, monkeypatch):
+    """Rate limits cannot be counted without Redis: the citizen still gets through."""
+    monkeypatch.setattr(cache, "incr", queue_down)
+    monkeypatch.setattr(cache, "add", queue_down)
+    monkeypatch.setattr(cache, "get", queue_down)
+    response = client.post("/api/v1/petitions", FIELDS, content_type="application/json")
+    assert response.status_code == 201, response.content
+    lookup = client.post(
+        "/api/v1/petitions/lookup",
+        {k: response.json()[k] for k in ("tracking_no", "access_code")},
+        content_type="application/json",
+    )
+    assert lookup.status_code == 200
+
+
+class UnreachableCache:
+    get = set = add = staticmethod(queue_down)
+
+
+def test_public_pages_render_while_the_page_cache_is_down(
+    demo_site, client, monkeypatch
+):
+    """The home page is rendered afresh instead of a 500 when Redis is gone."""
+    from home import cache as page_cache
+
+    client.get("/en/")  # the site's settings rows exist, as on a running site
+    monkeypatch.setattr(page_cache, "page_cache", UnreachableCache)
+    response = client.get("/en/")
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
