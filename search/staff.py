@@ -49,7 +49,7 @@ def may_search_petitions(user) -> bool:
 def petition_url(pk) -> str:
     """The petition's page in the staff workspace."""
     try:
-        return reverse("petitions_staff_detail", args=[pk])
+        return reverse("petitions_admin_detail", args=[pk])
     except NoReverseMatch:
         return ""
 

@@ -47,6 +47,7 @@ def test_words_are_highlighted_and_people_masked(demo_site, register, otp_client
     assert "欧**" in page and "137****5678" in page
     assert "欧阳明" not in page and "13712345678" not in page
     assert "邻里噪音" not in page
+    assert f'href="/admin/petitions/petition/{petition.pk}/"' in page
 
 
 def test_a_facet_link_narrows_the_list(demo_site, register, otp_client):
