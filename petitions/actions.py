@@ -800,6 +800,19 @@ def reopen(petition, note, *, actor, seen=None, request=None):
                 _("This petition was already re-reviewed; it cannot be reopened."),
                 code="reviewed",
             )
+        last_reply = locked.replies.order_by("-created_at").first()
+        window = conf.review_request_days()
+        if last_reply and timezone.localdate() > (
+            timezone.localdate(last_reply.created_at) + timedelta(days=window)
+        ):
+            raise PetitionRefused(
+                _(
+                    "A review may be asked within %(days)s days of the reply; "
+                    "that time has passed."
+                )
+                % {"days": window},
+                code="review_too_late",
+            )
         locked.review_level += 1
         kind = (
             DeadlineRule.Kind.REVIEW

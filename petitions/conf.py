@@ -42,6 +42,8 @@ DEFAULT_PRIVACY_NOTICE_VERSION = "2026-11"
 DEFAULT_FOLLOW_UP_SHARE = 0.1
 #: Days back within which the same petitioner and category suggest a repeat.
 DEFAULT_REPEAT_DAYS = 180
+#: Days after the last reply within which a review (复查, then 复核) may be asked.
+DEFAULT_REVIEW_REQUEST_DAYS = 30
 
 
 def _get(name, default):
@@ -123,3 +125,7 @@ def follow_up_share() -> float:
 
 def repeat_days() -> int:
     return int(_get("PETITIONS_REPEAT_DAYS", DEFAULT_REPEAT_DAYS))
+
+
+def review_request_days() -> int:
+    return int(_get("PETITIONS_REVIEW_REQUEST_DAYS", DEFAULT_REVIEW_REQUEST_DAYS))

@@ -244,6 +244,26 @@ def test_reopen_starts_a_review_clock_twice_at_most(tree, staff):
     assert refused.value.code in {"wrong_role", "reviewed"}
 
 
+def test_a_review_is_asked_within_30_days_of_the_reply(tree, staff):
+    """Day 30 after the reply is still in time; day 31 is refused, nothing changes."""
+    petition = in_progress(tree, staff)
+    with freeze_time("2026-11-02 10:00:00+08:00"):
+        actions.reply(petition, "答复", actor=staff["handler"])
+        actions.close(petition, "explained", actor=staff["handler"])
+    with (
+        freeze_time("2026-12-03 10:00:00+08:00"),
+        pytest.raises(actions.PetitionRefused) as refused,
+    ):
+        actions.reopen(petition, "申请复查", actor=staff["city_head"])
+    assert refused.value.code == "review_too_late"
+    petition.refresh_from_db()
+    assert petition.status == Status.CLOSED and petition.review_level == 0
+    with freeze_time("2026-12-02 10:00:00+08:00"):
+        actions.reopen(petition, "申请复查", actor=staff["city_head"])
+    petition.refresh_from_db()
+    assert petition.review_level == 1
+
+
 def test_supervision_order_and_feedback(tree, staff):
     petition = in_progress(tree, staff)
     with freeze_time("2026-11-23 10:00:00+08:00"):
