@@ -48,7 +48,7 @@ def test_phone_user_submits_with_a_photo_then_tracks_it(
     page.set_input_files("[name=attachments]", str(photo_file))
     page.check("[name=consent]")
     screenshot(page, f"form-{lang}")
-    page.locator("form.petition-form button[type=submit]").click()
+    page.locator("form.petition-form button.button--primary").click()
     page.wait_for_load_state()
     tracking_no = page.locator("#tracking-no").inner_text()
     access_code = page.locator("#access-code").inner_text()

@@ -85,3 +85,17 @@ def test_the_petition_form_suggests_guides_while_the_citizen_writes(
     link.wait_for(timeout=5000)
     assert link.inner_text() == "劳动者被拖欠工资怎么办"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_enter_in_a_field_sends_the_request_not_the_guide_search(
+    live_server, demo_site, guides, phone_page
+):
+    """The suggestions button is not the form's default: Enter submits the form
+    (here: back with the list of what is missing, in the same tab)."""
+    page = phone_page
+    page.goto(live_server.url + "/petitions/new/other/")
+    page.locator("input[name=subject]").fill("工资")
+    page.locator("input[name=subject]").press("Enter")
+    page.wait_for_load_state()
+    assert "/petitions/new/other/" in page.url
+    assert len(page.context.pages) == 1
