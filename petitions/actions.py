@@ -368,7 +368,9 @@ def transition(
     try:
         with transaction.atomic():
             locked = (
-                Petition.objects.select_for_update()
+                # Lock the petition row only: the joined unit and people are
+                # nullable (outer joins), which PostgreSQL cannot lock.
+                Petition.objects.select_for_update(of=("self",))
                 .select_related("unit", "first_contact", "handler")
                 .filter(pk=petition.pk)
                 .first()

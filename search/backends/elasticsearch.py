@@ -7,7 +7,10 @@ call, so a search running meanwhile sees the old index until the new one is whol
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch import helpers as es_helpers
@@ -175,21 +178,7 @@ class ElasticsearchBackend(SearchBackend):
         old = self._safe_indices(spec)
         new = self._create_version(spec, loading=True)
         try:
-            written = 0
-            # Threads send chunks while this one segments the next: the engine's
-            # work and ours overlap.
-            for ok, _item in es_helpers.parallel_bulk(
-                self.bulk_client,
-                self._index_actions(spec, new, documents),
-                chunk_size=BULK_CHUNK,
-                thread_count=2,
-                queue_size=2,
-            ):
-                written += ok
-                if progress and written % BULK_CHUNK == 0:
-                    progress(written)
-            if progress:
-                progress(written)
+            written = self._load(self._index_actions(spec, new, documents), progress)
             self.client.indices.put_settings(
                 index=new, settings={"index": {"refresh_interval": None}}
             )
@@ -207,6 +196,36 @@ class ElasticsearchBackend(SearchBackend):
             if name != new:
                 self.client.indices.delete(index=name, ignore_unavailable=True)
         return written
+
+    def _load(
+        self, actions: Iterable[dict], progress: Callable[[int], None] | None
+    ) -> int:
+        """Send ``actions`` in chunks, two chunks in flight while the next is built.
+
+        The actions are built in this thread (not in the sender threads, as
+        ``parallel_bulk`` would), so the database is read on the caller's
+        connection and inside its transaction."""
+        written = 0
+        actions = iter(actions)
+        in_flight: deque[Future] = deque()
+        with ThreadPoolExecutor(max_workers=2) as senders:
+            while chunk := list(islice(actions, BULK_CHUNK)):
+                in_flight.append(senders.submit(self._send_chunk, chunk))
+                while len(in_flight) > 2:
+                    written += in_flight.popleft().result()
+                    if progress:
+                        progress(written)
+            while in_flight:
+                written += in_flight.popleft().result()
+                if progress:
+                    progress(written)
+        if progress and not written:
+            progress(0)
+        return written
+
+    def _send_chunk(self, chunk: list[dict]) -> int:
+        ok, _errors = es_helpers.bulk(self.bulk_client, chunk, chunk_size=len(chunk))
+        return ok
 
     def refresh(self, kind: str) -> None:
         spec = KINDS[kind]
