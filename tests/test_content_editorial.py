@@ -89,3 +89,41 @@ def test_submission_waits_for_a_moderator_and_notifies_them(demo_site, settings)
     published = LegalGuidePage.objects.get(pk=page.pk)
     assert published.title == "被拖欠工资怎么办（修订）"
     assert published.live_revision_id == revision.pk
+
+
+def test_scheduled_page_goes_live_when_the_scheduler_runs(demo_site, client):
+    """A guide approved for a future time is published by the scheduler's task then,
+    and the cached section page shows it from that moment."""
+    import datetime
+
+    from django.conf import settings
+    from django.utils import timezone
+    from freezegun import freeze_time
+
+    from home.tasks import publish_scheduled
+
+    assert "home.tasks.publish_scheduled" in settings.PERIODIC_TASKS
+    section = guide().get_parent()
+    go_live = timezone.now() + datetime.timedelta(hours=2)
+    page = section.add_child(
+        instance=LegalGuidePage(
+            title="定时发布的指南",
+            slug="scheduled-guide",
+            summary="明早上线的普法指南。",
+            last_reviewed=datetime.date(2026, 11, 1),
+            live=False,
+            go_live_at=go_live,
+        )
+    )
+    page.save_revision().publish()
+    page.refresh_from_db()
+    assert not page.live
+    assert "定时发布的指南" not in client.get(section.url).content.decode()
+
+    publish_scheduled.call()
+    assert not LegalGuidePage.objects.get(pk=page.pk).live
+
+    with freeze_time(go_live + datetime.timedelta(minutes=1)):
+        publish_scheduled.call()
+    assert LegalGuidePage.objects.get(pk=page.pk).live
+    assert "定时发布的指南" in client.get(section.url).content.decode()
