@@ -1,5 +1,6 @@
 """The test run: the services `make test` exported, fast hashing, no real mail."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -14,7 +15,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 # Tests run queued work at once unless a test chooses the database queue itself.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-SEARCH_INDEX_PREFIX = "portal-test"
+# Parallel runs against one Elasticsearch node keep apart by prefix.
+SEARCH_INDEX_PREFIX = os.environ.get("TEST_SEARCH_INDEX_PREFIX", "portal-test")
 WHITENOISE_AUTOREFRESH = True
 # Rendered pages stay in memory during tests (home.cache).
 CACHES["pages"] = {  # noqa: F405
