@@ -92,7 +92,8 @@ $PY manage.py search_index --rebuild >"$STACK_DIR/logs/index.log"
 # Supervised as systemd's Restart=always would: an RQ worker exits when Redis goes
 # away, and bench/faults.py kills one on purpose.
 for ((i = 1; i <= RQ_WORKERS; i++)); do
-  (while true; do $PY manage.py run_worker; sleep 1; done) >>"$STACK_DIR/logs/worker-$i.log" 2>&1 &
+  # "|| true": errexit is inherited, and a worker that exits must not end the loop.
+  (while true; do $PY manage.py run_worker || true; sleep 1; done) >>"$STACK_DIR/logs/worker-$i.log" 2>&1 &
   echo $! >"$STACK_DIR/worker-$i.pid"
 done
 $PY manage.py run_scheduler >"$STACK_DIR/logs/scheduler.log" 2>&1 &

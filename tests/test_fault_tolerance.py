@@ -98,3 +98,25 @@ def test_public_pages_render_while_the_page_cache_is_down(
     response = client.get("/en/")
     assert response.status_code == 200
     assert "X-Page-Cache" not in response
+
+
+def test_pages_render_while_redis_refuses_connections(demo_site, client, settings):
+    """With the configured Redis cache on a port where nothing listens, the home page
+    and a guide still answer 200 (Wagtail's site lookup and the page cache miss)."""
+    from django.core.cache import caches
+
+    from portal.settings.services import cache_settings
+
+    redis_cache = cache_settings("redis://127.0.0.1:9/0")["default"]
+    settings.CACHES = {"default": redis_cache, "pages": redis_cache}
+    from home.models import LegalGuidePage
+
+    guide = LegalGuidePage.objects.live().first()
+    try:
+        for path in ("/", "/en/", guide.url, guide.url):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert response.get("X-Page-Cache") != "hit"
+    finally:
+        for alias in ("default", "pages"):
+            caches[alias].close()

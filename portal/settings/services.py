@@ -29,9 +29,12 @@ def cache_settings(redis_url: str) -> dict:
     if redis_url:
         return {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                # Reads miss and writes drop while Redis is away (portal/cache.py).
+                "BACKEND": "portal.cache.TolerantRedisCache",
                 "LOCATION": redis_url,
                 "KEY_PREFIX": "portal",
+                # A hung Redis must not hang a page: give up within half a second.
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
             }
         }
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
