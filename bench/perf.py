@@ -5,11 +5,15 @@ Run inside the stack:
     bench/stack.sh .venv/bin/python bench/perf.py [--seconds 10] [--rounds 2]
         [--count 5000]
 
-1. wrk (Debian's package) in alternating rounds against: the bare Django view
-   /healthz, a cached public page (a legal guide, read anonymously) and the same
-   guide uncached (a session cookie makes the page cache step aside).
+1. wrk (Debian's package) in alternating rounds against: a bare Django view
+   (/robots.txt: constant text through the whole middleware stack), /healthz (which
+   also pings PostgreSQL, Elasticsearch and Redis), a cached public page (a legal
+   guide, read anonymously) and the same guide uncached (a session cookie makes the
+   page cache step aside).
 2. bench/search_bench.py on the stack's Elasticsearch: rebuild throughput, staff
    search p50/p95 through the portal's interface vs a bare match with the raw client.
+3. bench/dashboard_bench.py on the stack's PostgreSQL with --petitions of demo
+   history: the figures dashboard and the transparency page (skip: --no-dashboard).
 """
 
 import argparse
@@ -57,6 +61,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--petitions", type=int, default=20000)
+    parser.add_argument("--no-dashboard", action="store_true")
     args = parser.parse_args(argv)
     subprocess.run(
         [str(ROOT / "portal/bin/require"), "wrk", "wrk", "wrk (HTTP benchmark)"],
@@ -64,7 +70,8 @@ def main(argv=None) -> int:
     )
     guide, session_cookie = guide_path()
     targets = {
-        "bare view /healthz": (args.base + "/healthz", None),
+        "bare view /robots.txt": (args.base + "/robots.txt", None),
+        "/healthz (pings 3 services)": (args.base + "/healthz", None),
         f"cached page {guide}": (args.base + guide, None),
         f"uncached page {guide}": (
             args.base + guide,
@@ -79,7 +86,7 @@ def main(argv=None) -> int:
     for _round in range(args.rounds):
         for label, (url, header) in targets.items():
             results[label].append(wrk(url, args.seconds, header))
-    bare = max(rps for rps, _ in results["bare view /healthz"])
+    bare = max(rps for rps, _ in results["bare view /robots.txt"])
     for label, runs in results.items():
         best, detail = max(runs)
         print(f"{label:40} {best:8.0f} req/s  ({best / bare:.2f}x bare)  {detail}")
@@ -97,6 +104,19 @@ def main(argv=None) -> int:
         env=env,
         check=True,
     )
+    if not args.no_dashboard:
+        print("\ndashboard (bench/dashboard_bench.py on the stack's database):")
+        subprocess.run(
+            [
+                sys.executable,
+                "bench/dashboard_bench.py",
+                "--configured-db",
+                "--petitions",
+                str(args.petitions),
+            ],
+            cwd=ROOT,
+            check=True,
+        )
     return 0
 
 
