@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 export SERVICES_DIR=${SERVICES_DIR:-$PWD/.cache/services}
 export DJANGO_SETTINGS_MODULE=portal.settings.test
-PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider "$@")
+PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider --durations=15 "$@")
 
 stop_services() {
   bash tests/services/elasticsearch.sh stop || true
