@@ -15,8 +15,16 @@ STORAGES["staticfiles"] = {  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 # Tests run queued work at once unless a test chooses the database queue itself.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-# Parallel runs against one Elasticsearch node keep apart by prefix.
-SEARCH_INDEX_PREFIX = os.environ.get("TEST_SEARCH_INDEX_PREFIX", "portal-test")
+# Parallel runs against one Elasticsearch node keep apart by prefix, and so do the
+# workers of one run (pytest-xdist names them gw0, gw1, ...).
+SEARCH_INDEX_PREFIX = "-".join(
+    part
+    for part in (
+        os.environ.get("TEST_SEARCH_INDEX_PREFIX", "portal-test"),
+        os.environ.get("PYTEST_XDIST_WORKER", ""),
+    )
+    if part
+)
 WHITENOISE_AUTOREFRESH = True
 # Rendered pages stay in memory during tests (home.cache).
 CACHES["pages"] = {  # noqa: F405
