@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from portal.security.client_ip import check_trusted_proxies
+
 from .env import env_bool, env_int, env_list, env_str
 from .services import cache_settings, email_settings, sqlite_options, tasks_settings
 
@@ -215,6 +217,12 @@ OTP_TOTP_SYNC = True
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 
+# Our reverse proxies (addresses or networks, or "*"), as gunicorn is given them in
+# the Procfile: only from these is X-Forwarded-For believed, for the audit log, the
+# sign-in lock-out and the per-address petition limits (portal.security.client_ip).
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
+check_trusted_proxies(FORWARDED_ALLOW_IPS)
+
 # django-axes: lock a username+IP pair after 10 failures within 15 minutes.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -224,7 +232,7 @@ AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "portal.security.views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "portal.security.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
