@@ -19,19 +19,29 @@ PRODUCTION_ENV = {
 }
 
 
-def manage(*args, **env_overrides):
+def production(command: list[str], **env_overrides):
+    """Run a Python command line of the project on production settings."""
     # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE would itself be a deploy warning.
     skip = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(DJANGO_SETTINGS_MODULE="portal.settings.production", **env_overrides)
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *command],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def manage(*args, **env_overrides):
+    return production(["manage.py", *args], **env_overrides)
+
+
+def start_web_server(**env_overrides):
+    """What gunicorn does first: import the WSGI application."""
+    return production(["-c", "import portal.wsgi"], **env_overrides)
 
 
 @pytest.mark.parametrize(
@@ -42,7 +52,31 @@ def test_production_refuses_to_start_without_a_secret(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = manage("check", **env)
     assert result.returncode != 0
-    assert f"{missing} is not set" in result.stderr
+    assert result.stderr.splitlines() == [
+        f"Configuration error: {missing} is not set: production refuses to start "
+        "without it"
+    ]
+
+
+def test_web_server_start_up_stops_with_one_line_naming_the_setting():
+    """The WSGI application refuses to load: one line, gunicorn's app-load code."""
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "ALLOWED_HOSTS"}
+    result = start_web_server(**env)
+    assert result.returncode == 4
+    assert result.stderr.splitlines() == [
+        "Configuration error: ALLOWED_HOSTS is not set: production refuses to start "
+        "without it"
+    ]
+
+
+def test_a_malformed_proxy_list_is_named():
+    """FORWARDED_ALLOW_IPS with a typo stops start-up naming the variable."""
+    result = manage("check", FORWARDED_ALLOW_IPS="10.0.0.300", **PRODUCTION_ENV)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "Configuration error: FORWARDED_ALLOW_IPS: '10.0.0.300' is not an IP address "
+        "or network"
+    ]
 
 
 def test_production_check_deploy_has_no_warnings():

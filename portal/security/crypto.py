@@ -72,6 +72,16 @@ def keyed_hash(value: str) -> str:
     ).hexdigest()
 
 
+def key_check_digest() -> str:
+    """A value that tells the configured key from any other, revealing nothing.
+
+    Stored once per database (`keycheck`), compared at every start.
+    """
+    return hmac.new(
+        _key(b"key-check"), b"portal field encryption key check", hashlib.sha256
+    ).hexdigest()
+
+
 class EncryptedTextField(models.TextField):
     """Text stored encrypted (AES-GCM); Python code sees the plain value.
 

@@ -197,3 +197,20 @@ class StaffSession(models.Model):
 
     def __str__(self):
         return f"session of user {self.user_id}"
+
+
+class KeyCheck(models.Model):
+    """Proof of which key a database's personal data is encrypted with.
+
+    Holds an HMAC of a fixed label under a key derived from FIELD_ENCRYPTION_KEY
+    (nothing about the key can be learnt from it). Start-up compares it with the
+    configured key (`keycheck.verify_field_encryption_key`), so a wrong key stops
+    the portal at once instead of failing on the first petition read.
+    """
+
+    purpose = models.CharField(max_length=40, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"key check ({self.purpose})"
