@@ -159,6 +159,28 @@ def test_first_sign_in_enrols_an_authenticator_and_shows_backup_codes(client, st
     assert AuditEntry.objects.filter(action="device.enrolled", success=True).exists()
 
 
+def test_a_phone_thirty_seconds_slow_enrols_and_keeps_signing_in(client, staff):
+    """Enrolment learns a slow phone's clock; its later codes work, one step only."""
+    sign_in_with_password(client)
+    client.get(ENROL)
+    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    slow_phone = TOTPDevice(key=device.key)  # the same secret, no drift known
+    response = client.post(ENROL, {"otp_token": code_for(slow_phone, steps_back=1)})
+    assert response.status_code == 200 and len(response.context["codes"]) == 10
+    device.refresh_from_db()
+    assert device.confirmed and device.drift == -1 and device.tolerance == 0
+    client.post("/en/account/sign-out/")
+    with freeze_time(datetime.fromtimestamp(time.time() + 60, tz=UTC), tick=True):
+        sign_in_with_password(client)
+        client.post(VERIFY, {"otp_token": code_for(slow_phone, steps_back=1)})
+        assert client.get("/admin/").status_code == 200
+        client.post("/en/account/sign-out/")
+    with freeze_time(datetime.fromtimestamp(time.time() + 120, tz=UTC), tick=True):
+        sign_in_with_password(client)
+        response = client.post(VERIFY, {"otp_token": code_for(slow_phone, 2)})
+        assert "This code has expired" in response.content.decode()
+
+
 def enrol_and_get_codes(client) -> list[str]:
     sign_in_with_password(client)
     client.get(ENROL)

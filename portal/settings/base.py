@@ -210,8 +210,10 @@ STAFF_SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 SESSION_COOKIE_AGE = int(STAFF_SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 BACKUP_CODE_COUNT = 10
 
-# django-otp: only the current 30-second step (tolerance 0 on each device), clock
-# drift learned on success, wrong codes throttled with a doubling delay.
+# django-otp: only the current 30-second step (tolerance 0 on each device); the
+# phone's clock drift is learnt at enrolment, where its first code may be one step
+# off (portal.security.otp.check_enrolment_code); wrong codes throttled with a
+# doubling delay.
 OTP_TOTP_ISSUER = "Legal Portal"
 OTP_TOTP_SYNC = True
 OTP_TOTP_THROTTLE_FACTOR = 1
