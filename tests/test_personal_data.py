@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.test import override_settings
 from django.utils import translation
 
+from petitions.models import Petition
 from portal.security.crypto import (
     DecryptionError,
     EncryptedTextField,
@@ -28,6 +29,8 @@ from portal.security.personal_data import (
 )
 
 from .loop_fixtures import make_petition
+from .test_intake_api import PAYLOAD
+from .test_intake_pages import form_data
 from .test_settings import PRODUCTION_ENV, manage, start_web_server
 
 VALID_ID = "110101199003071233"
@@ -212,3 +215,69 @@ def test_data_stored_before_the_check_existed_must_decrypt():
     assert not KeyCheck.objects.exists()
     verify_field_encryption_key()
     assert KeyCheck.objects.count() == 1
+
+
+INVALID_ID = "110101199003071234"  # the right check character is 3
+CHECK_DIGIT_MESSAGE = "its last character does not match"
+
+
+@pytest.mark.django_db
+def test_an_invalid_id_number_is_refused_on_the_public_form(
+    demo_site, client, settings
+):
+    """The web form names the ID field's check-digit error and saves nothing."""
+    settings.PETITIONS_MIN_FILL_SECONDS = 0
+    response = client.post("/en/petitions/new/other/", form_data(id_number=INVALID_ID))
+    assert response.status_code == 200
+    assert CHECK_DIGIT_MESSAGE in response.content.decode()
+    assert not Petition.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_invalid_id_number_is_refused_by_the_api(demo_site, client):
+    """The API answers 422 naming id_number, in the request's language."""
+    response = client.post(
+        "/api/v1/petitions",
+        {**PAYLOAD, "id_number": INVALID_ID},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 422
+    assert CHECK_DIGIT_MESSAGE in response.json()["errors"]["id_number"][0]
+    assert not Petition.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_invalid_id_number_is_refused_at_reception(
+    demo_site, staff_client_for, django_user_model
+):
+    """Reception's registration form refuses it next to the field."""
+    from django.contrib.auth.models import Group
+
+    receptionist = django_user_model.objects.create_user("reception-id")
+    receptionist.groups.add(Group.objects.get(name="Reception"))
+    response = staff_client_for(receptionist).post(
+        "/admin/petitions/register/",
+        {
+            "channel": "visit",
+            "category": "other",
+            "language": "zh-hans",
+            "name": "孙八",
+            "id_number": INVALID_ID,
+            "subject": "来访",
+            "description": "来访咨询。",
+            "consent": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "最后一位校验码不符" in response.content.decode()
+    assert not Petition.objects.exists()
+
+
+@pytest.mark.django_db
+def test_workspace_lists_show_id_numbers_masked(otp_client):
+    """The staff workspace's list shows 110***********1233, never the number."""
+    make_petition(None, id_number=VALID_ID, phone="13812345678")
+    page = otp_client.get("/admin/petitions/work/all/").content.decode()
+    assert "110***********1233" in page and "138****5678" in page
+    assert VALID_ID not in page and "13812345678" not in page

@@ -259,6 +259,32 @@ def test_ten_failures_lock_the_username_and_address_out(client, staff):
     )
 
 
+def test_lock_out_holds_one_username_and_address_pair_only(client, staff):
+    """The same user signing in from another address is not locked out."""
+    for _attempt in range(10):
+        sign_in_with_password(client, password="wrong password")
+    assert sign_in_with_password(client).status_code == 429
+    elsewhere = client.post(
+        SIGN_IN,
+        {"username": "handler1", "password": STAFF_PASSWORD},
+        REMOTE_ADDR="198.51.100.20",
+    )
+    assert elsewhere.status_code == 302 and elsewhere["Location"] == ENROL
+
+
+def test_lock_out_ends_after_fifteen_minutes(client, staff):
+    """Still locked after fourteen minutes (a try then does not restart the clock),
+    open again after sixteen."""
+    for _attempt in range(10):
+        sign_in_with_password(client, password="wrong password")
+    later = time.time()
+    with freeze_time(datetime.fromtimestamp(later + 14 * 60, tz=UTC)):
+        assert sign_in_with_password(client).status_code == 429
+    with freeze_time(datetime.fromtimestamp(later + 16 * 60, tz=UTC)):
+        response = sign_in_with_password(client)
+        assert response.status_code == 302 and response["Location"] == ENROL
+
+
 def test_lockout_message_is_in_chinese_for_chinese_readers(client, staff):
     """The lock-out message is localized."""
     for _attempt in range(10):

@@ -236,6 +236,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "portal.security.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
+# The lock-out ends 15 minutes after it began, as its message says; tries during
+# it are refused without starting the clock again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 
 # Personal data at rest (portal.security.crypto). Production refuses this default.
