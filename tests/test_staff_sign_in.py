@@ -212,6 +212,18 @@ def test_backup_codes_are_stored_hashed_and_work_once(client, staff):
     assert client.get("/admin/").status_code == 302
 
 
+def test_two_sign_ins_racing_with_one_backup_code_succeed_once(client, staff):
+    """A code both requests read as unused is spent by the first one only."""
+    codes = enrol_and_get_codes(client)
+    device = BackupCodeDevice.objects.get(user=staff)
+    read_by_the_slower_request = device.unused_code_matching(codes[0])
+    assert read_by_the_slower_request is not None
+    assert device.verify_token(codes[0])  # the faster request signs in
+    assert not read_by_the_slower_request.spend()
+    assert not device.verify_token(codes[0])
+    assert device.remaining() == 9
+
+
 def test_regenerating_backup_codes_needs_password_and_code(client, staff):
     """New codes only after the password and a fresh code; the old ones stop working."""
     old_codes = enrol_and_get_codes(client)
