@@ -110,3 +110,17 @@ def test_redis_url_switches_the_task_queue_to_rq():
     tasks, queues = tasks_settings("")
     assert tasks["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     assert queues == {}
+
+
+def test_a_secured_elasticsearch_gets_its_api_key_and_ca(settings):
+    """ELASTICSEARCH_API_KEY and ELASTICSEARCH_CA_CERTS reach the client."""
+    import certifi
+
+    from search.backends.elasticsearch import ElasticsearchBackend
+
+    settings.ELASTICSEARCH_API_KEY = "aWQ6a2V5"
+    settings.ELASTICSEARCH_CA_CERTS = certifi.where()
+    client = ElasticsearchBackend("https://es.internal:9200").client
+    assert client._headers["authorization"] == "ApiKey aWQ6a2V5"
+    node = client.transport.node_pool.all()[0]
+    assert node.config.ca_certs == certifi.where() and node.config.verify_certs

@@ -160,6 +160,10 @@ STORAGES = {
 # the database search engine unless ELASTICSEARCH_URL is set.
 REDIS_URL = env_str("REDIS_URL")
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+# A secured cluster: an API key (base64 "id:key", as Kibana shows it) and the CA
+# bundle that signed the cluster's certificate, when it is not a public CA.
+ELASTICSEARCH_API_KEY = env_str("ELASTICSEARCH_API_KEY")
+ELASTICSEARCH_CA_CERTS = env_str("ELASTICSEARCH_CA_CERTS")
 TASKS, RQ_QUEUES = tasks_settings(REDIS_URL)
 CACHES = cache_settings(REDIS_URL)
 # Rendered public pages (home.cache): shared by every web process, so files on
