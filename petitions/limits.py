@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from portal.security import audit
-from portal.security.audit import client_ip
+from portal.security.client_ip import client_ip
 
 from . import conf
 

@@ -1,5 +1,8 @@
-from django.http import HttpResponseRedirect, JsonResponse
+from django.conf import settings
+from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -53,4 +56,10 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """The error page in the reader's language, rendered without the context
+    processors (site settings, menus), which need the database that may be down."""
+    language = translation.get_language_from_path(request.path) or (
+        translation.get_language() or settings.LANGUAGE_CODE
+    )
+    html = loader.render_to_string("500.html", {"english": language.startswith("en")})
+    return HttpResponseServerError(html)

@@ -92,8 +92,9 @@ class SavedSearch(models.Model):
         related_name="saved_searches",
     )
     name = models.CharField(_("name"), max_length=80)
-    # The search page's query string (q, filters, sort), without the page number.
-    query_string = models.CharField(max_length=1000, blank=True)
+    # The search page's query string (q or sealed, filters, sort), without the page
+    # number; words holding a phone or ID number only sealed (search.staff).
+    query_string = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

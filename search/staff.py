@@ -4,15 +4,22 @@ One box (words, "exact phrases", -exclusions, or a tracking, case, phone or ID
 number), a facet sidebar, highlighted snippets, masked personal data, and saved
 searches per user. The engine being down gives a clear message (503), never a 500.
 Scope comes from ``search.scope.scope_for_user`` (``petitions.access``).
+
+The box is sent by POST and answered with a redirect to the results, so that what
+was typed stays out of access logs and browser history: words that hold a phone or
+ID number travel in the results' URL (and in saved searches) only sealed
+(``sealed=``, AES-GCM under a key derived from FIELD_ENCRYPTION_KEY); other words
+stay readable (``q=``).
 """
 
 import datetime
+import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.http import QueryDict
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
@@ -23,6 +30,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from petitions.validators import fold_width
+from portal.security.crypto import DecryptionError, decrypt, encrypt
 from search.backends import get_backend
 from search.backends.base import SearchRequest
 from search.models import SavedSearch
@@ -31,8 +40,14 @@ from search.views import ask_engine
 
 PER_PAGE = 20
 FACETS = ("status", "category", "unit", "channel", "overdue")
-# The parameters a saved search keeps: everything but the page number.
-KEPT = ("q", "sort", "from", "to", *FACETS)
+# The parameters a saved search keeps: everything but the page number. The words
+# are `q`, or `sealed` when they hold a phone or ID number.
+KEPT = ("q", "sealed", "sort", "from", "to", *FACETS)
+FILTERS = ("sort", "from", "to", *FACETS)
+# Seven or more digits, spaces, dashes, dots or brackets between them allowed: a
+# mobile, landline or ID number (and, harmlessly, some tracking numbers and dates).
+IDENTIFIER_LIKE = re.compile(r"\d(?:[\s\-.()/]*\d){6,}")
+SEAL_PURPOSE = b"staff-search-url"
 SORT_LABELS = {
     "relevance": gettext_lazy("Best match"),
     "newest": gettext_lazy("Newest first"),
@@ -74,6 +89,31 @@ def _page(value) -> int:
         return 1
 
 
+def holds_identifier(words: str) -> bool:
+    """Whether typed words may hold a phone or ID number (then they are sealed)."""
+    return bool(IDENTIFIER_LIKE.search(fold_width(words)))
+
+
+def seal_words(words: str) -> str:
+    return encrypt(words, purpose=SEAL_PURPOSE)
+
+
+def search_words(params: QueryDict, errors: list[str]) -> str:
+    """The words searched for: typed (`q`) or, from a link, unsealed (`sealed`)."""
+    if "q" in params:
+        return params.get("q", "")[:500]
+    token = params.get("sealed", "")
+    if not token:
+        return ""
+    try:
+        return decrypt(token, purpose=SEAL_PURPOSE)[:500]
+    except DecryptionError:
+        errors.append(
+            _("This search link can no longer be read. Please type the search again.")
+        )
+        return ""
+
+
 def request_from(params: QueryDict, user, errors: list[str]) -> SearchRequest:
     """The staff search form's parameters as one SearchRequest in ``user``'s scope."""
     filters = {
@@ -84,7 +124,7 @@ def request_from(params: QueryDict, user, errors: list[str]) -> SearchRequest:
     date_to = _date(params.get("to", ""), _("Received until"), errors)
     return SearchRequest(
         kind="petitions",
-        query=params.get("q", "")[:500],
+        query=search_words(params, errors),
         scope=scope_for_user(user),
         filters={name: values for name, values in filters.items() if values},
         date_field="received",
@@ -98,9 +138,26 @@ def request_from(params: QueryDict, user, errors: list[str]) -> SearchRequest:
 
 
 def kept_query_string(params: QueryDict) -> str:
-    """The search parameters worth saving or linking to, page number left out."""
-    pairs = [(name, value) for name in KEPT for value in params.getlist(name) if value]
+    """The search parameters worth saving or linking to, page number left out;
+    words that may hold a phone or ID number sealed, never in clear."""
+    words = params.get("q", "")[:500]
+    if words and holds_identifier(words):
+        pairs = [("sealed", seal_words(words))]
+    elif words or "q" in params:
+        pairs = [("q", words)] if words else []
+    else:
+        pairs = [("sealed", token) for token in params.getlist("sealed")[:1] if token]
+    pairs += [
+        (name, value) for name in FILTERS for value in params.getlist(name) if value
+    ]
     return urlencode(pairs)
+
+
+def results_url(params: QueryDict) -> str:
+    query_string = kept_query_string(params)
+    return reverse("search_petitions_staff") + (
+        f"?{query_string}" if query_string else ""
+    )
 
 
 class FacetLabels:
@@ -197,8 +254,18 @@ class PetitionSearchView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView
     header_icon = "search"
     template_name = "search/admin/petition_search.html"
 
+    def post(self, request, *args, **kwargs):
+        """The search box: answered by the results' URL, the words sealed if need be."""
+        response = HttpResponseRedirect(results_url(request.POST))
+        response.status_code = 303
+        return response
+
     def get(self, request, *args, **kwargs):
         params = request.GET
+        if holds_identifier(params.get("q", "")):
+            # A hand-made or old link with a number in clear: keep it out of the
+            # history from now on.
+            return redirect(results_url(params))
         errors: list[str] = []
         search_request = request_from(params, request.user, errors)
         searched = any(params.get(name) for name in KEPT)
@@ -242,9 +309,7 @@ def save_search(request):
         raise PermissionDenied
     name = request.POST.get("name", "").strip()[:80]
     query_string = kept_query_string(QueryDict(request.POST.get("query_string", "")))
-    back = reverse("search_petitions_staff") + (
-        f"?{query_string}" if query_string else ""
-    )
+    back = results_url(QueryDict(query_string))
     if not name or not query_string:
         messages.error(request, _("Give the search a name, and search for something."))
         return redirect(back)

@@ -102,6 +102,48 @@ def test_role_changes_are_logged(django_user_model):
     assert entry.detail["groups"] == ["Handler"] and entry.detail["change"] == "add"
 
 
+def test_superuser_staff_and_active_switches_are_role_changes(django_user_model):
+    """Switching superuser, staff or active on or off leaves a role.changed entry."""
+    user = django_user_model.objects.create_user("promoted", password="x")
+    assert not AuditEntry.objects.filter(action="role.changed").exists()
+    user.is_superuser = user.is_staff = True
+    user.save()
+    entry = AuditEntry.objects.filter(action="role.changed").latest("id")
+    assert entry.object_id == str(user.pk)
+    assert entry.detail["switched_on"] == ["is_staff", "is_superuser"]
+    assert entry.detail["switched_off"] == []
+    user.is_superuser = False
+    user.is_active = False
+    user.save()
+    entry = AuditEntry.objects.filter(action="role.changed").latest("id")
+    assert entry.detail["switched_off"] == ["is_active", "is_superuser"]
+    user.save()
+    assert AuditEntry.objects.filter(action="role.changed").count() == 2
+
+
+def test_creating_a_superuser_is_a_role_change(django_user_model):
+    """A new superuser account is logged with the powers it was born with."""
+    user = django_user_model.objects.create_superuser("root2", password="x")
+    entry = AuditEntry.objects.get(action="role.changed", object_id=str(user.pk))
+    assert entry.detail["switched_on"] == ["is_staff", "is_superuser"]
+
+
+def test_role_switch_in_the_admin_names_who_did_it(otp_client, django_user_model):
+    """Deactivating users in the admin's list (a bulk action) logs who did it."""
+    user = django_user_model.objects.create_user("leaver", password="x")
+    response = otp_client.post(
+        f"/admin/bulk/auth/user/set_active_state/?id={user.pk}&next=/admin/users/",
+        {"mark_as_active": "False"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.is_active
+    entry = AuditEntry.objects.filter(action="role.changed").latest("id")
+    assert entry.actor_username == "otp-admin"
+    assert entry.object_id == str(user.pk)
+    assert entry.detail["switched_off"] == ["is_active"]
+
+
 def test_only_auditors_see_the_log(auditor_client, otp_client):
     """Auditors open the log; even a superuser is refused (separate powers)."""
     audit.record(None, "test.event")

@@ -77,3 +77,18 @@ def test_static_stylesheet_is_served(client, demo_site):
     )
     response = client.get("/static/css/portal.css")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path,lang", [("/en/petitions/new/", "en"), ("/petitions/new/", "zh-Hans")]
+)
+def test_server_error_page_in_the_readers_language_without_the_database(
+    rf, django_assert_num_queries, path, lang
+):
+    """The 500 page takes <html lang> from the address and asks no database."""
+    from portal.views import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(rf.get(path))
+    assert response.status_code == 500
+    assert html_lang(response) == lang and "12348" in response.content.decode()

@@ -52,3 +52,52 @@ def test_refusals_carry_the_headers_too(client):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert "camera=()" in response["Permissions-Policy"]
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.fixture
+def production_security(monkeypatch):
+    """The HTTPS settings exactly as portal.settings.production computes them."""
+    import importlib
+    import sys
+
+    from django.test import override_settings
+
+    from .test_settings import PRODUCTION_ENV
+
+    for name, value in PRODUCTION_ENV.items():
+        monkeypatch.setenv(name, value)
+    sys.modules.pop("portal.settings.production", None)
+    production = importlib.import_module("portal.settings.production")
+    sys.modules.pop("portal.settings.production", None)
+    names = [
+        name
+        for name in dir(production)
+        if name.startswith(("SECURE_", "SESSION_COOKIE_", "CSRF_COOKIE_"))
+    ]
+    with override_settings(**{name: getattr(production, name) for name in names}):
+        yield
+
+
+def test_production_redirects_plain_http_to_https(client, production_security):
+    """A page asked for over HTTP is sent to the same address over HTTPS."""
+    response = client.get("/account/sign-in/?next=/admin/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/account/sign-in/?next=/admin/"
+
+
+def test_production_sends_hsts_over_https(client, production_security):
+    """Behind the proxy (X-Forwarded-Proto: https) pages carry HSTS for a year."""
+    response = client.get("/account/sign-in/", HTTP_X_FORWARDED_PROTO="https")
+    assert response.status_code == 200
+    assert (
+        response["Strict-Transport-Security"]
+        == "max-age=31536000; includeSubDomains; preload"
+    )
+    assert response.cookies["__Host-csrftoken"]["secure"]
+
+
+def test_health_probe_over_http_gets_its_json(client, production_security):
+    """The load balancer's plain-HTTP probe of /healthz is answered, not redirected."""
+    response = client.get("/healthz")
+    assert response.status_code in (200, 503)
+    assert "database" in response.json()["checks"]

@@ -19,19 +19,29 @@ PRODUCTION_ENV = {
 }
 
 
-def manage(*args, **env_overrides):
+def production(command: list[str], **env_overrides):
+    """Run a Python command line of the project on production settings."""
     # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE would itself be a deploy warning.
     skip = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(DJANGO_SETTINGS_MODULE="portal.settings.production", **env_overrides)
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *command],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def manage(*args, **env_overrides):
+    return production(["manage.py", *args], **env_overrides)
+
+
+def start_web_server(**env_overrides):
+    """What gunicorn does first: import the WSGI application."""
+    return production(["-c", "import portal.wsgi"], **env_overrides)
 
 
 @pytest.mark.parametrize(
@@ -42,7 +52,31 @@ def test_production_refuses_to_start_without_a_secret(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = manage("check", **env)
     assert result.returncode != 0
-    assert f"{missing} is not set" in result.stderr
+    assert result.stderr.splitlines() == [
+        f"Configuration error: {missing} is not set: production refuses to start "
+        "without it"
+    ]
+
+
+def test_web_server_start_up_stops_with_one_line_naming_the_setting():
+    """The WSGI application refuses to load: one line, gunicorn's app-load code."""
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "ALLOWED_HOSTS"}
+    result = start_web_server(**env)
+    assert result.returncode == 4
+    assert result.stderr.splitlines() == [
+        "Configuration error: ALLOWED_HOSTS is not set: production refuses to start "
+        "without it"
+    ]
+
+
+def test_a_malformed_proxy_list_is_named():
+    """FORWARDED_ALLOW_IPS with a typo stops start-up naming the variable."""
+    result = manage("check", FORWARDED_ALLOW_IPS="10.0.0.300", **PRODUCTION_ENV)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "Configuration error: FORWARDED_ALLOW_IPS: '10.0.0.300' is not an IP address "
+        "or network"
+    ]
 
 
 def test_production_check_deploy_has_no_warnings():
@@ -76,3 +110,17 @@ def test_redis_url_switches_the_task_queue_to_rq():
     tasks, queues = tasks_settings("")
     assert tasks["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     assert queues == {}
+
+
+def test_a_secured_elasticsearch_gets_its_api_key_and_ca(settings):
+    """ELASTICSEARCH_API_KEY and ELASTICSEARCH_CA_CERTS reach the client."""
+    import certifi
+
+    from search.backends.elasticsearch import ElasticsearchBackend
+
+    settings.ELASTICSEARCH_API_KEY = "aWQ6a2V5"
+    settings.ELASTICSEARCH_CA_CERTS = certifi.where()
+    client = ElasticsearchBackend("https://es.internal:9200").client
+    assert client._headers["authorization"] == "ApiKey aWQ6a2V5"
+    node = client.transport.node_pool.all()[0]
+    assert node.config.ca_certs == certifi.where() and node.config.verify_certs

@@ -159,6 +159,28 @@ def test_first_sign_in_enrols_an_authenticator_and_shows_backup_codes(client, st
     assert AuditEntry.objects.filter(action="device.enrolled", success=True).exists()
 
 
+def test_a_phone_thirty_seconds_slow_enrols_and_keeps_signing_in(client, staff):
+    """Enrolment learns a slow phone's clock; its later codes work, one step only."""
+    sign_in_with_password(client)
+    client.get(ENROL)
+    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    slow_phone = TOTPDevice(key=device.key)  # the same secret, no drift known
+    response = client.post(ENROL, {"otp_token": code_for(slow_phone, steps_back=1)})
+    assert response.status_code == 200 and len(response.context["codes"]) == 10
+    device.refresh_from_db()
+    assert device.confirmed and device.drift == -1 and device.tolerance == 0
+    client.post("/en/account/sign-out/")
+    with freeze_time(datetime.fromtimestamp(time.time() + 60, tz=UTC), tick=True):
+        sign_in_with_password(client)
+        client.post(VERIFY, {"otp_token": code_for(slow_phone, steps_back=1)})
+        assert client.get("/admin/").status_code == 200
+        client.post("/en/account/sign-out/")
+    with freeze_time(datetime.fromtimestamp(time.time() + 120, tz=UTC), tick=True):
+        sign_in_with_password(client)
+        response = client.post(VERIFY, {"otp_token": code_for(slow_phone, 2)})
+        assert "This code has expired" in response.content.decode()
+
+
 def enrol_and_get_codes(client) -> list[str]:
     sign_in_with_password(client)
     client.get(ENROL)
@@ -188,6 +210,18 @@ def test_backup_codes_are_stored_hashed_and_work_once(client, staff):
     response = client.post(VERIFY, {"otp_token": codes[0]})
     assert "already been used" in response.content.decode()
     assert client.get("/admin/").status_code == 302
+
+
+def test_two_sign_ins_racing_with_one_backup_code_succeed_once(client, staff):
+    """A code both requests read as unused is spent by the first one only."""
+    codes = enrol_and_get_codes(client)
+    device = BackupCodeDevice.objects.get(user=staff)
+    read_by_the_slower_request = device.unused_code_matching(codes[0])
+    assert read_by_the_slower_request is not None
+    assert device.verify_token(codes[0])  # the faster request signs in
+    assert not read_by_the_slower_request.spend()
+    assert not device.verify_token(codes[0])
+    assert device.remaining() == 9
 
 
 def test_regenerating_backup_codes_needs_password_and_code(client, staff):
@@ -235,6 +269,32 @@ def test_ten_failures_lock_the_username_and_address_out(client, staff):
     assert (
         sign_in_with_password(client, username=other_user.username).status_code == 302
     )
+
+
+def test_lock_out_holds_one_username_and_address_pair_only(client, staff):
+    """The same user signing in from another address is not locked out."""
+    for _attempt in range(10):
+        sign_in_with_password(client, password="wrong password")
+    assert sign_in_with_password(client).status_code == 429
+    elsewhere = client.post(
+        SIGN_IN,
+        {"username": "handler1", "password": STAFF_PASSWORD},
+        REMOTE_ADDR="198.51.100.20",
+    )
+    assert elsewhere.status_code == 302 and elsewhere["Location"] == ENROL
+
+
+def test_lock_out_ends_after_fifteen_minutes(client, staff):
+    """Still locked after fourteen minutes (a try then does not restart the clock),
+    open again after sixteen."""
+    for _attempt in range(10):
+        sign_in_with_password(client, password="wrong password")
+    later = time.time()
+    with freeze_time(datetime.fromtimestamp(later + 14 * 60, tz=UTC)):
+        assert sign_in_with_password(client).status_code == 429
+    with freeze_time(datetime.fromtimestamp(later + 16 * 60, tz=UTC)):
+        response = sign_in_with_password(client)
+        assert response.status_code == 302 and response["Location"] == ENROL
 
 
 def test_lockout_message_is_in_chinese_for_chinese_readers(client, staff):

@@ -9,5 +9,6 @@ class SecurityConfig(AppConfig):
 
     def ready(self):
         # Signal receivers write the audit log for sign-ins, lock-outs, role changes
-        # and end the sessions of deactivated users.
-        from . import signals  # noqa: F401
+        # and end the sessions of deactivated users; keycheck registers the system
+        # check that refuses a wrong FIELD_ENCRYPTION_KEY.
+        from . import keycheck, signals  # noqa: F401

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .client_ip import client_ip
 from .models import AuditChainHead, AuditEntry
 
 GENESIS_HASH = "0" * 64
@@ -24,13 +25,6 @@ _current_request: ContextVar = ContextVar("audit_current_request", default=None)
 
 def current_request():
     return _current_request.get()
-
-
-def client_ip(request) -> str | None:
-    """The address the request came from (the proxy sets REMOTE_ADDR upstream)."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _plain(value):

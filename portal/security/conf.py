@@ -11,6 +11,9 @@ from django.conf import settings
 DEFAULT_STAFF_URL_PREFIXES = ("/admin/", "/api/v1/staff/", "/staff/")
 #: Among staff paths, those answered as JSON (401/403) rather than by a redirect.
 DEFAULT_STAFF_API_PREFIXES = ("/api/v1/staff/",)
+#: The sign-in steps (password, code, enrolment, backup codes, sign-out). Outside
+#: these and the staff prefixes a password-only session is treated as anonymous.
+DEFAULT_SIGN_IN_URL_PREFIXES = ("/account/",)
 DEFAULT_IDLE_TIMEOUT = timedelta(minutes=30)
 DEFAULT_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 DEFAULT_BACKUP_CODE_COUNT = 10
@@ -22,6 +25,12 @@ def staff_url_prefixes() -> tuple[str, ...]:
 
 def staff_api_prefixes() -> tuple[str, ...]:
     return tuple(getattr(settings, "STAFF_API_PREFIXES", DEFAULT_STAFF_API_PREFIXES))
+
+
+def sign_in_url_prefixes() -> tuple[str, ...]:
+    return tuple(
+        getattr(settings, "SIGN_IN_URL_PREFIXES", DEFAULT_SIGN_IN_URL_PREFIXES)
+    )
 
 
 def idle_timeout() -> timedelta:

@@ -41,20 +41,22 @@ def _key(purpose: bytes) -> bytes:
     return _derived_key(settings.FIELD_ENCRYPTION_KEY, purpose)
 
 
-def encrypt(plaintext: str) -> str:
+FIELD_ENCRYPTION = b"field-encryption"
+
+
+def encrypt(plaintext: str, purpose: bytes = FIELD_ENCRYPTION) -> str:
+    """Seal a value; `purpose` picks the derived key (one per use of the cipher)."""
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(_key(b"field-encryption")).encrypt(
-        nonce, plaintext.encode("utf-8"), None
-    )
+    sealed = AESGCM(_key(purpose)).encrypt(nonce, plaintext.encode("utf-8"), None)
     return PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
 
-def decrypt(token: str) -> str:
+def decrypt(token: str, purpose: bytes = FIELD_ENCRYPTION) -> str:
     if not token.startswith(PREFIX):
         raise DecryptionError("value is not an encrypted field value")
     try:
         raw = base64.urlsafe_b64decode(token[len(PREFIX) :].encode("ascii"))
-        plain = AESGCM(_key(b"field-encryption")).decrypt(
+        plain = AESGCM(_key(purpose)).decrypt(
             raw[:NONCE_BYTES], raw[NONCE_BYTES:], None
         )
     except (InvalidTag, ValueError) as error:
@@ -69,6 +71,16 @@ def keyed_hash(value: str) -> str:
     """
     return hmac.new(
         _key(b"lookup-hash"), str(value).encode("utf-8"), hashlib.sha256
+    ).hexdigest()
+
+
+def key_check_digest() -> str:
+    """A value that tells the configured key from any other, revealing nothing.
+
+    Stored once per database (`keycheck`), compared at every start.
+    """
+    return hmac.new(
+        _key(b"key-check"), b"portal field encryption key check", hashlib.sha256
     ).hexdigest()
 
 

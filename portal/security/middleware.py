@@ -5,6 +5,7 @@ import time
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -31,6 +32,12 @@ def is_staff_path(path: str) -> bool:
     return path.startswith(prefixes) or strip_language_prefix(path).startswith(prefixes)
 
 
+def is_sign_in_path(path: str) -> bool:
+    """The sign-in steps themselves, where a half-signed-in session is itself."""
+    prefixes = conf.sign_in_url_prefixes()
+    return path.startswith(prefixes) or strip_language_prefix(path).startswith(prefixes)
+
+
 def is_staff_api_path(path: str) -> bool:
     prefixes = conf.staff_api_prefixes()
     return path.startswith(prefixes) or strip_language_prefix(path).startswith(prefixes)
@@ -42,7 +49,8 @@ class StaffAccessMiddleware:
     Sits after django-otp's OTPMiddleware. For a path under STAFF_URL_PREFIXES:
     anonymous visitors go to sign-in, password-only sessions go to code entry or
     enrolment (JSON 401/403 for the staff API), and every staff response is marked
-    `Cache-Control: no-store`.
+    `Cache-Control: no-store`. Everywhere else except the sign-in steps, a
+    password-only session is served as an anonymous visitor.
     """
 
     def __init__(self, get_response):
@@ -63,6 +71,11 @@ class StaffAccessMiddleware:
             if refusal is not None:
                 add_never_cache_headers(refusal)
                 return refusal
+        elif _half_signed_in(request) and not is_sign_in_path(request.path):
+            # Everywhere else a password alone counts for nothing either: a page
+            # or document restricted to signed-in users or to groups, and the
+            # Wagtail userbar's edit links, want both factors like staff URLs.
+            request.user = _anonymous()
         response = self.get_response(request)
         if staff:
             add_never_cache_headers(response)
@@ -113,6 +126,17 @@ class StaffAccessMiddleware:
         if has_confirmed_device(user):
             return redirect("security_verify")
         return redirect("security_enrol")
+
+
+def _half_signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and not user.is_verified())
+
+
+def _anonymous():
+    anonymous = AnonymousUser()
+    anonymous.is_verified = lambda: False  # as django-otp's middleware installs
+    return anonymous
 
 
 class SecurityHeadersMiddleware:

@@ -56,22 +56,23 @@ class BackupCodeDevice(ThrottlingMixin, Device):
     def remaining(self) -> int:
         return self.codes.filter(used_at__isnull=True).count()
 
+    def unused_code_matching(self, token) -> "BackupCode | None":
+        candidate = normalise_backup_code(token)
+        if len(candidate) != BACKUP_CODE_LENGTH:
+            return None
+        for code in self.codes.filter(used_at__isnull=True):
+            if check_password(candidate, code.code_hash):
+                return code
+        return None
+
     def verify_token(self, token):
         allowed, _details = self.verify_is_allowed()
         if not allowed:
             return False
-        candidate = normalise_backup_code(token)
-        match = None
-        if len(candidate) == BACKUP_CODE_LENGTH:
-            for code in self.codes.filter(used_at__isnull=True):
-                if check_password(candidate, code.code_hash):
-                    match = code
-                    break
-        if match is None:
+        match = self.unused_code_matching(token)
+        if match is None or not match.spend():
             self.throttle_increment(commit=True)
             return False
-        match.used_at = timezone.now()
-        match.save(update_fields=["used_at"])
         self.throttle_reset(commit=False)
         self.save()
         return True
@@ -92,6 +93,18 @@ class BackupCode(models.Model):
 
     def __str__(self):
         return f"backup code {self.pk} ({'used' if self.used_at else 'unused'})"
+
+    def spend(self) -> bool:
+        """Mark the code used, if nobody did in the meantime; True for the one
+        request that did. One conditional UPDATE: two sign-ins racing with the
+        same code cannot both succeed, on SQLite and PostgreSQL alike."""
+        now = timezone.now()
+        spent = BackupCode.objects.filter(pk=self.pk, used_at__isnull=True).update(
+            used_at=now
+        )
+        if spent:
+            self.used_at = now
+        return bool(spent)
 
 
 class AppendOnlyError(Exception):
@@ -197,3 +210,20 @@ class StaffSession(models.Model):
 
     def __str__(self):
         return f"session of user {self.user_id}"
+
+
+class KeyCheck(models.Model):
+    """Proof of which key a database's personal data is encrypted with.
+
+    Holds an HMAC of a fixed label under a key derived from FIELD_ENCRYPTION_KEY
+    (nothing about the key can be learnt from it). Start-up compares it with the
+    configured key (`keycheck.verify_field_encryption_key`), so a wrong key stops
+    the portal at once instead of failing on the first petition read.
+    """
+
+    purpose = models.CharField(max_length=40, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"key check ({self.purpose})"

@@ -26,8 +26,8 @@ def has_confirmed_device(user) -> bool:
 def pending_totp_device(user) -> TOTPDevice:
     """The unconfirmed authenticator device being enrolled (created on first visit).
 
-    tolerance 0: only the current 30-second step is accepted; django-otp learns
-    the phone's clock drift on each success (OTP_TOTP_SYNC).
+    tolerance 0: only the current 30-second step is accepted. The phone's clock
+    drift is learnt once, when the enrolment is confirmed (`check_enrolment_code`).
     """
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -154,6 +154,26 @@ def check_device(device, token: str, is_backup: bool = False) -> CodeCheck:
     else:
         message = failure_message(reason)
     return CodeCheck(device, False, reason, message, is_backup)
+
+
+#: Steps either way a new authenticator's first code may be off by.
+ENROLMENT_TOLERANCE = 1
+
+
+def check_enrolment_code(device: TOTPDevice, token: str) -> CodeCheck:
+    """Confirm a new authenticator, its clock allowed one step off this one time.
+
+    With tolerance 0 django-otp never has a chance to learn drift (it records the
+    offset at which a code matched, OTP_TOTP_SYNC), so a phone 30 seconds slow
+    could never sign in. At enrolment the code may match one step either way; the
+    offset is kept as the device's drift and tolerance is 0 again afterwards.
+    """
+    device.tolerance = ENROLMENT_TOLERANCE
+    try:
+        return check_device(device, token)
+    finally:
+        device.tolerance = 0
+        device.save(update_fields=["tolerance"])
 
 
 def confirmed_devices(user):

@@ -8,7 +8,7 @@ from django.contrib.auth.signals import (
     user_logged_out,
     user_login_failed,
 )
-from django.db.models.signals import m2m_changed, post_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -52,15 +52,54 @@ def on_sign_out(sender, request, user, **kwargs):
         audit.record(request, "sign_out", user=user)
 
 
+#: The flags on the user row that grant or take away power, audited as role changes.
+POWER_FLAGS = ("is_superuser", "is_staff", "is_active")
+
+
 @receiver(pre_save, sender=User)
-def end_sessions_of_deactivated_user(sender, instance, **kwargs):
-    """Turning `is_active` off signs the user out everywhere at once."""
-    if instance.pk is None or instance.is_active:
+def remember_power_flags(sender, instance, update_fields=None, **kwargs):
+    """Note the flags as stored before this save, to compare after it."""
+    instance._power_flags_before = None
+    if instance.pk is None:
         return
-    was_active = (
-        User.objects.filter(pk=instance.pk, is_active=True).values("pk").exists()
+    if update_fields is not None and not set(update_fields) & set(POWER_FLAGS):
+        return  # e.g. last_login at every sign-in: no flag can change
+    instance._power_flags_before = (
+        User.objects.filter(pk=instance.pk).values(*POWER_FLAGS).first()
     )
-    if was_active:
+
+
+@receiver(post_save, sender=User)
+def on_power_flags_changed(sender, instance, created, **kwargs):
+    """Superuser, staff or active switched on or off is a role change (audited);
+    turning `is_active` off also signs the user out everywhere at once."""
+    before = getattr(instance, "_power_flags_before", None)
+    instance._power_flags_before = None
+    if created:
+        before = {
+            "is_superuser": False,
+            "is_staff": False,
+            "is_active": instance.is_active,
+        }
+    if before is None:
+        return
+    changed = {
+        flag: bool(getattr(instance, flag))
+        for flag in POWER_FLAGS
+        if bool(getattr(instance, flag)) != bool(before[flag])
+    }
+    if not changed:
+        return
+    audit.record(
+        None,
+        "role.changed",
+        obj=instance,
+        change="flags",
+        users=[str(instance.pk)],
+        switched_on=sorted(flag for flag, value in changed.items() if value),
+        switched_off=sorted(flag for flag, value in changed.items() if not value),
+    )
+    if changed.get("is_active") is False:
         from .sessions import end_user_sessions
 
         ended = end_user_sessions(instance)

@@ -24,6 +24,7 @@ from .otp import (
     base32_secret,
     check_code,
     check_device,
+    check_enrolment_code,
     failure_message,
     has_confirmed_device,
     pending_totp_device,
@@ -183,7 +184,8 @@ def enrol(request):
     device = pending_totp_device(user)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = check_device(device, form.cleaned_data["otp_token"].replace(" ", ""))
+        token = form.cleaned_data["otp_token"].replace(" ", "")
+        result = check_enrolment_code(device, token)
         if result.ok:
             device.confirmed = True
             device.save(update_fields=["confirmed"])

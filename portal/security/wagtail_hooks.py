@@ -3,6 +3,7 @@
 import datetime
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -159,3 +160,17 @@ def register_backup_codes_account_item(request):
             "Replace your backup codes, for example when you have used most of them."
         ),
     }
+
+
+@hooks.register("before_bulk_action")
+def set_active_state_one_user_at_a_time(request, action_type, objects, action):
+    """Wagtail's bulk "Set active state" is one QuerySet.update(), which skips the
+    signals that audit the change and end a deactivated user's sessions; saving
+    each user first runs them (Wagtail's update then changes nothing)."""
+    if action_type != "set_active_state" or action.model is not get_user_model():
+        return
+    active = action.cleaned_form.cleaned_data["mark_as_active"]
+    for user in objects:
+        if user.pk != request.user.pk and user.is_active != active:
+            user.is_active = active
+            user.save(update_fields=["is_active"])

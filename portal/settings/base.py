@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from portal.security.client_ip import check_trusted_proxies
+
 from .env import env_bool, env_int, env_list, env_str
 from .services import cache_settings, email_settings, sqlite_options, tasks_settings
 
@@ -158,6 +160,10 @@ STORAGES = {
 # the database search engine unless ELASTICSEARCH_URL is set.
 REDIS_URL = env_str("REDIS_URL")
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+# A secured cluster: an API key (base64 "id:key", as Kibana shows it) and the CA
+# bundle that signed the cluster's certificate, when it is not a public CA.
+ELASTICSEARCH_API_KEY = env_str("ELASTICSEARCH_API_KEY")
+ELASTICSEARCH_CA_CERTS = env_str("ELASTICSEARCH_CA_CERTS")
 TASKS, RQ_QUEUES = tasks_settings(REDIS_URL)
 CACHES = cache_settings(REDIS_URL)
 # Rendered public pages (home.cache): shared by every web process, so files on
@@ -208,12 +214,20 @@ STAFF_SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 SESSION_COOKIE_AGE = int(STAFF_SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 BACKUP_CODE_COUNT = 10
 
-# django-otp: only the current 30-second step (tolerance 0 on each device), clock
-# drift learned on success, wrong codes throttled with a doubling delay.
+# django-otp: only the current 30-second step (tolerance 0 on each device); the
+# phone's clock drift is learnt at enrolment, where its first code may be one step
+# off (portal.security.otp.check_enrolment_code); wrong codes throttled with a
+# doubling delay.
 OTP_TOTP_ISSUER = "Legal Portal"
 OTP_TOTP_SYNC = True
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Our reverse proxies (addresses or networks, or "*"), as gunicorn is given them in
+# the Procfile: only from these is X-Forwarded-For believed, for the audit log, the
+# sign-in lock-out and the per-address petition limits (portal.security.client_ip).
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
+check_trusted_proxies(FORWARDED_ALLOW_IPS)
 
 # django-axes: lock a username+IP pair after 10 failures within 15 minutes.
 AUTHENTICATION_BACKENDS = [
@@ -224,8 +238,11 @@ AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "portal.security.views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "portal.security.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
+# The lock-out ends 15 minutes after it began, as its message says; tries during
+# it are refused without starting the clock again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 
 # Personal data at rest (portal.security.crypto). Production refuses this default.

@@ -24,5 +24,5 @@ def get_backend() -> SearchBackend:
 @receiver(setting_changed)
 def _forget_backend(setting, **kwargs):
     """Tests that point ELASTICSEARCH_URL elsewhere get an engine that follows."""
-    if setting in ("ELASTICSEARCH_URL", "DATABASES"):
+    if setting.startswith("ELASTICSEARCH_") or setting == "DATABASES":
         get_backend.cache_clear()

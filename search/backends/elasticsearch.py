@@ -40,10 +40,22 @@ class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
     def __init__(self, url: str):
+        from django.conf import settings
+
         self.url = url
+        # A production cluster runs with security on: an API key (or user and
+        # password in the URL) and TLS, verified against our own CA if given.
+        credentials = {
+            "api_key": getattr(settings, "ELASTICSEARCH_API_KEY", "") or None,
+            "ca_certs": getattr(settings, "ELASTICSEARCH_CA_CERTS", "") or None,
+        }
         # Short timeouts: a search engine that hangs must not hang a page.
         self.client = Elasticsearch(
-            url, request_timeout=5, retry_on_timeout=False, max_retries=0
+            url,
+            request_timeout=5,
+            retry_on_timeout=False,
+            max_retries=0,
+            **{name: value for name, value in credentials.items() if value},
         )
         # Bulk loads get longer: a rebuild is a batch job, not a page.
         self.bulk_client = self.client.options(request_timeout=120)

@@ -1,0 +1,118 @@
+"""Staff search for a phone or ID number: found, yet the number never stands in a
+URL or a saved search in clear."""
+
+import importlib
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from django.apps import apps
+
+from petitions.validators import fold_width
+from search.models import SavedSearch
+
+from . import test_search_staff
+
+URL = test_search_staff.URL
+register = test_search_staff.register  # the fixture: petitions filed and indexed
+
+pytestmark = pytest.mark.django_db
+
+ID_NUMBER = "11010519491231002X"
+PHONE = "13712345678"
+DIGITS = ("110105", "19491231", "1371234", "5678")
+
+
+def assert_clear_of_identifiers(text: str):
+    readable = fold_width(unquote(text))
+    for digits in DIGITS:
+        assert digits not in readable, readable
+
+
+def search(client, words: str, **filters):
+    """Type into the box and press Search, as a browser does."""
+    response = client.post(URL, {"q": words, **filters})
+    assert response.status_code == 303
+    return response["Location"]
+
+
+def test_an_id_number_search_finds_the_petition_without_a_url_in_clear(
+    demo_site, register, otp_client
+):
+    """The form posts; the results' address carries the number sealed only."""
+    petition = register(id_number=ID_NUMBER)
+    register(subject="邻里噪音", description="楼上邻居深夜噪音扰民。")
+    location = search(otp_client, ID_NUMBER)
+    assert_clear_of_identifiers(location)
+    assert "sealed=" in location and "q=" not in location
+    page = otp_client.get(location).content.decode()
+    assert petition.tracking_no in page and "邻里噪音" not in page
+    assert f'value="{ID_NUMBER}"' in page  # the box still shows what was typed
+    facet_links = [part.split('"')[0] for part in page.split('href="?')[1:]]
+    assert facet_links and all("sealed=" in link for link in facet_links)
+    assert_clear_of_identifiers(" ".join(facet_links))
+
+
+@pytest.mark.parametrize(
+    "words", ["执行款 137 1234 5678", "１３７１２３４５６７８", "电话137-1234-5678"]
+)
+def test_numbers_among_words_or_spaced_out_are_sealed_too(otp_client, words):
+    """A phone number split by spaces or dashes, or in full width, is sealed."""
+    location = search(otp_client, words)
+    assert_clear_of_identifiers(location)
+    assert "sealed=" in location
+
+
+def test_ordinary_words_stay_readable_in_the_address(otp_client):
+    """Without a number, the results' address reads as typed."""
+    location = search(otp_client, "执行款", status="received")
+    assert parse_qs(urlsplit(location).query) == {
+        "q": ["执行款"],
+        "status": ["received"],
+    }
+
+
+def test_a_number_typed_into_the_address_is_moved_out_of_it(otp_client):
+    """A hand-made link with a phone number redirects to its sealed form."""
+    response = otp_client.get(URL, {"q": PHONE})
+    assert response.status_code == 302
+    assert_clear_of_identifiers(response["Location"])
+    assert "sealed=" in response["Location"]
+
+
+def test_saved_search_for_an_id_number_is_stored_sealed_and_still_works(
+    demo_site, register, otp_client
+):
+    """Saving keeps the number sealed; the saved link finds the petition."""
+    petition = register(id_number=ID_NUMBER)
+    otp_client.post(
+        URL + "save/", {"name": "同一身份证", "query_string": f"q={ID_NUMBER}"}
+    )
+    saved = SavedSearch.objects.get(user=otp_client.user)
+    assert_clear_of_identifiers(saved.query_string)
+    page = otp_client.get(f"{URL}?{saved.query_string}").content.decode()
+    assert petition.tracking_no in page
+
+
+def test_an_unreadable_sealed_link_gets_a_message(otp_client):
+    """A damaged or foreign sealed token is explained, never a server error."""
+    response = otp_client.get(URL, {"sealed": "gcm1:AAAAbroken"})
+    assert response.status_code == 200
+    assert "can no longer be read" in response.content.decode()
+
+
+def test_searches_saved_before_are_sealed_by_the_migration(otp_client):
+    """An ID number already saved in clear is sealed when the database migrates."""
+    SavedSearch.objects.create(
+        user=otp_client.user, name="旧", query_string=f"q={ID_NUMBER}&sort=newest"
+    )
+    SavedSearch.objects.create(user=otp_client.user, name="词", query_string="q=拖欠")
+    migration = importlib.import_module(
+        "search.migrations.0004_saved_searches_seal_identifiers"
+    )
+    migration.seal_saved_identifiers(apps, None)
+    sealed = SavedSearch.objects.get(name="旧").query_string
+    assert_clear_of_identifiers(sealed)
+    assert "sort=newest" in sealed and "sealed=" in sealed
+    assert SavedSearch.objects.get(name="词").query_string == "q=拖欠"
+    page = otp_client.get(f"{URL}?{sealed}").content.decode()
+    assert f'value="{ID_NUMBER}"' in page
