@@ -97,7 +97,7 @@ def test_an_unreadable_sealed_link_gets_a_message(otp_client):
     """A damaged or foreign sealed token is explained, never a server error."""
     response = otp_client.get(URL, {"sealed": "gcm1:AAAAbroken"})
     assert response.status_code == 200
-    assert "can no longer be read" in response.content.decode()
+    assert "此搜索链接已无法读取" in response.content.decode()
 
 
 def test_searches_saved_before_are_sealed_by_the_migration(otp_client):

@@ -124,3 +124,20 @@ def test_a_secured_elasticsearch_gets_its_api_key_and_ca(settings):
     assert client._headers["authorization"] == "ApiKey aWQ6a2V5"
     node = client.transport.node_pool.all()[0]
     assert node.config.ca_certs == certifi.where() and node.config.verify_certs
+
+
+def test_a_ca_bundle_for_plain_http_is_named():
+    """ELASTICSEARCH_CA_CERTS without an https:// cluster stops start-up, named."""
+    import certifi
+
+    result = manage(
+        "check",
+        ELASTICSEARCH_URL="http://es.internal:9200",
+        ELASTICSEARCH_CA_CERTS=certifi.where(),
+        **PRODUCTION_ENV,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "Configuration error: ELASTICSEARCH_CA_CERTS is set, but ELASTICSEARCH_URL "
+        "is not an https:// URL"
+    ]

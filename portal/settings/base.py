@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from portal.security.client_ip import check_trusted_proxies
@@ -164,6 +165,14 @@ ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 # bundle that signed the cluster's certificate, when it is not a public CA.
 ELASTICSEARCH_API_KEY = env_str("ELASTICSEARCH_API_KEY")
 ELASTICSEARCH_CA_CERTS = env_str("ELASTICSEARCH_CA_CERTS")
+if ELASTICSEARCH_CA_CERTS and not ELASTICSEARCH_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "ELASTICSEARCH_CA_CERTS is set, but ELASTICSEARCH_URL is not an https:// URL"
+    )
+if ELASTICSEARCH_CA_CERTS and not Path(ELASTICSEARCH_CA_CERTS).is_file():
+    raise ImproperlyConfigured(
+        f"ELASTICSEARCH_CA_CERTS: no file at {ELASTICSEARCH_CA_CERTS}"
+    )
 TASKS, RQ_QUEUES = tasks_settings(REDIS_URL)
 CACHES = cache_settings(REDIS_URL)
 # Rendered public pages (home.cache): shared by every web process, so files on
