@@ -12,6 +12,7 @@ from treebeard.mp_tree import MP_Node
 from portal.security.crypto import EncryptedTextField
 
 from . import conf
+from .search_hooks import TreePlacementWatched
 from .workflow import Action, Role, Status
 
 
@@ -38,7 +39,7 @@ class BilingualName(models.Model):
         return self.name
 
 
-class Unit(BilingualName, MP_Node):
+class Unit(TreePlacementWatched, BilingualName, MP_Node):
     """A court, bureau, office or station; the unit tree scopes what staff see."""
 
     class Kind(models.TextChoices):
@@ -101,7 +102,7 @@ class UnitMembership(models.Model):
         return f"{self.user} @ {self.unit}: {self.get_role_display()}"
 
 
-class Category(BilingualName, MP_Node):
+class Category(TreePlacementWatched, BilingualName, MP_Node):
     """What a request is about; decides guidance, routing and deadlines."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)

@@ -191,3 +191,24 @@ def test_search_petitions_for_a_user_without_units_finds_nothing(
         stdout=out,
     )
     assert json.loads(out.getvalue()) == {"total": 0, "hits": []}
+
+
+def test_rq_workers_run_the_scheduler_that_releases_retries(monkeypatch):
+    """Retries wait in RQ's scheduled registry: run_worker starts rqworker with its
+    scheduler, and rqworker knows that option."""
+    from django.core.management import load_command_class
+
+    from portal.management.commands import run_worker
+
+    started = []
+    monkeypatch.setattr(
+        run_worker, "call_command", lambda *args, **options: started.append(options)
+    )
+    rq = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    with override_settings(TASKS=rq):
+        call_command("run_worker", stdout=io.StringIO())
+    [options] = started
+    assert options["with_scheduler"] is True
+    assert options["job_class"] == "django_tasks_rq.Job"
+    parser = load_command_class("django_rq", "rqworker").create_parser("", "rqworker")
+    assert "with_scheduler" in {action.dest for action in parser._actions}
