@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.test import override_settings
+from django.utils.timezone import localtime
 
 from petitions import actions
 from search.backends import get_backend
@@ -56,6 +57,8 @@ def test_a_facet_link_narrows_the_list(demo_site, register, otp_client):
     asset = register(category="asset-disposal", subject="执行款何时到账", name="李四")
     page = otp_client.get(URL, {"q": "执行款"}).content.decode()
     assert page.count('<li class="petition-hit') == 2
+    month = localtime(asset.received_at).strftime("%Y-%m")
+    assert f"received_month={month}" in page and f"{month} (2)" in page
     link = re.search(r'href="\?([^"]*category=asset-disposal[^"]*)"', page).group(1)
     narrowed = otp_client.get(URL + "?" + link.replace("&amp;", "&")).content.decode()
     assert narrowed.count('<li class="petition-hit') == 1

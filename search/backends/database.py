@@ -26,10 +26,9 @@ from search.documents import (
     text_values,
 )
 from search.models import SearchEntry, SearchText, SearchValue
-from search.text import index_forms
+from search.text import compact_normal, index_forms
 
 from .base import (
-    NON_WORD,
     Hit,
     SearchBackend,
     SearchPlan,
@@ -73,7 +72,7 @@ def rows_for(kind: Kind, document: dict) -> Row:
         for value in text_values(document.get(name)):
             words, normal = index_forms(value)
             columns[weight].append(words)
-            compacts.append(NON_WORD.sub("", normal))
+            compacts.append(compact_normal(normal))
     values = [
         (name, value[:200])
         for name in kind.keyword_fields + kind.lookups
