@@ -20,7 +20,7 @@ from portal.security.crypto import keyed_hash
 
 from . import attachments as files
 from . import conf, notifications, search_hooks
-from .deadlines import add_days
+from .deadlines import add_days, handling_working_days
 from .forms import PetitionForm, RegistrationForm
 from .identifiers import format_tracking_no, new_access_code, new_access_code_hash
 from .models import (
@@ -785,6 +785,9 @@ def close(petition, outcome, *, actor, seen=None, request=None):
             )
         locked.outcome = chosen
         locked.paused_since = None
+        locked.handling_working_days = handling_working_days(
+            locked.received_at, timezone.now()
+        )
         return Outcome(chosen).label
 
     return transition(

@@ -400,11 +400,26 @@ class Petition(models.Model):
         default=0,
         help_text=_("1: review (复查), 2: re-review (复核)."),
     )
+    # Set when it is closed (the figures average it in the database; working days
+    # need the holiday calendar, which the database does not have).
+    handling_working_days = models.PositiveIntegerField(
+        _("handling working days"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Working days from receipt to the last closure."),
+    )
 
     class Meta:
         verbose_name = _("petition")
         verbose_name_plural = _("petitions")
         ordering = ["-received_at"]
+        indexes = [
+            # Open, due soon and overdue: a status list and a date range.
+            models.Index(fields=["status", "expected_by"], name="petition_status_due"),
+            models.Index(fields=["due_at"], name="petition_due_at"),
+            models.Index(fields=["accept_by"], name="petition_accept_by"),
+        ]
 
     def __str__(self) -> str:
         return self.tracking_no
@@ -454,6 +469,10 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # The figures count steps of one kind in a period.
+            models.Index(fields=["action", "created_at"], name="event_action_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.petition_id}: {self.action}"
