@@ -20,7 +20,7 @@ from portal.security.crypto import keyed_hash
 
 from . import attachments as files
 from . import conf, notifications, search_hooks
-from .deadlines import add_days
+from .deadlines import add_days, handling_working_days
 from .forms import PetitionForm, RegistrationForm
 from .identifiers import format_tracking_no, new_access_code, new_access_code_hash
 from .models import (
@@ -642,6 +642,7 @@ def request_extension(petition, days, reason, *, actor, request=None):
             public=False,
         )
         audit.record(request, "petition.extension_requested", obj=locked, user=actor)
+        after_commit(locked)
         heads = locked.unit.memberships.filter(role=Role.HEAD).select_related("user")
         staff_notices.notify_on_commit(
             staff_notices.recipients(*(m.user for m in heads)),
@@ -784,6 +785,9 @@ def close(petition, outcome, *, actor, seen=None, request=None):
             )
         locked.outcome = chosen
         locked.paused_since = None
+        locked.handling_working_days = handling_working_days(
+            locked.received_at, timezone.now()
+        )
         return Outcome(chosen).label
 
     return transition(
@@ -916,6 +920,7 @@ def supervision_feedback(order, text, *, actor, request=None):
             public=False,
         )
         audit.record(request, "petition.feedback", obj=order.petition, user=actor)
+        after_commit(order.petition)
     return order
 
 
@@ -950,6 +955,7 @@ def add_note(petition, text, *, actor, request=None):
         public=False,
     )
     audit.record(request, "petition.note", obj=target, user=actor)
+    after_commit(target)
     return event
 
 
@@ -997,6 +1003,7 @@ def record_follow_up(follow_up, verdict, result, *, actor, request=None):
         audit.record(
             request, "petition.follow_up", obj=petition, user=actor, verdict=verdict
         )
+        after_commit(petition)
     return follow_up
 
 
@@ -1054,5 +1061,6 @@ def link(petition, other, *, actor, request=None):
                 note=another.tracking_no,
                 public=False,
             )
+            after_commit(one)
         audit.record(request, "petition.link", obj=first, user=actor, other=second.pk)
     return first

@@ -6,7 +6,7 @@ Views only read the period and unit from the URL, ask ``access`` for the scope a
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -26,7 +26,7 @@ from portal.security import audit
 from portal.security.personal_data import mask_id_number, mask_phone
 
 from . import access, figures
-from .models import Rating, Unit
+from .models import Category, Channel, Outcome, Rating, Unit
 from .staff import works_on_petitions
 from .workflow import Role
 
@@ -41,6 +41,8 @@ HEADLINE = [
     ("accepted", _("Accepted"), None),
     ("not_accepted", _("Not accepted"), None),
     ("closed", _("Closed"), "on_time_rate"),
+    ("on_time", _("Closed on time"), None),
+    ("late", _("Closed late"), None),
     ("open", _("Open now"), None),
     ("due_soon", _("Due within 3 days"), None),
     ("overdue", _("Overdue"), None),
@@ -50,8 +52,27 @@ HEADLINE = [
     ("rated", _("Rated by petitioners"), "satisfied_rate"),
     ("followed_up", _("Follow-up calls done"), None),
     ("supervision_open", _("Supervision orders awaiting feedback"), None),
+    (
+        "supervision_overdue",
+        _("Supervision orders past their feedback date"),
+        None,
+    ),
     ("repeat", _("Repeat petitions"), "repeat_rate"),
     ("reopened", _("Reopened after review"), "reopened_rate"),
+]
+HANDLING_DAYS = [
+    ("average_days", _("Average handling days (calendar)")),
+    ("median_days", _("Median handling days (calendar)")),
+    ("average_working_days", _("Average handling days (working days)")),
+    ("median_working_days", _("Median handling days (working days)")),
+]
+#: What the unit comparison shows beside the received count, in column order.
+UNIT_MEASURES = [
+    ("open", _("Open now")),
+    ("overdue", _("Overdue")),
+    ("on_time_rate", _("On time (%)")),
+    ("average_days", _("Average handling days (calendar)")),
+    ("satisfied_rate", _("Satisfied or basically satisfied (%)")),
 ]
 RATE_LABELS = {
     "answered_rate": _("of received"),
@@ -230,24 +251,38 @@ class DashboardView(RefusingMixin, WagtailAdminTemplateMixin, TemplateView):
         for rows, key in (
             (got.by_channel, "channel"),
             (got.by_category, "category"),
-            (got.by_unit, "unit"),
             (got.by_outcome, "outcome"),
         ):
             for row in rows:
                 row["url"] = link(key, row["key"])
         verdicts = dict(Rating.Verdict.choices)
+        chart = trend_chart(got.trend, self.period.grain)
+        for bar, row in zip(chart["bars"], got.trend, strict=True):
+            bucket = bucket_period(row["start"], self.period)
+            bar["received_url"] = figure_url("received", bucket, self.unit)
+            bar["closed_url"] = figure_url("closed", bucket, self.unit)
         return {
             **super().get_context_data(**kwargs),
             "figures": got,
             "panels": panels,
-            "chart": trend_chart(got.trend, self.period.grain),
+            "chart": chart,
+            "closed_url": link("closed"),
             "satisfaction": [
                 {
                     "label": verdicts[key],
                     "rated": value,
+                    "rated_url": link("rated", key),
                     "called": got.follow_ups[key],
+                    "called_url": link("followed_up", key),
                 }
                 for key, value in got.satisfaction.items()
+            ],
+            "units_compared": [
+                {**row, "urls": self.unit_links(row["node"])} for row in got.by_unit
+            ],
+            "overdue": [
+                (petition, reverse("petitions_admin_detail", args=[petition.pk]))
+                for petition in got.overdue
             ],
             "period": self.period,
             "unit": self.unit,
@@ -262,6 +297,29 @@ class DashboardView(RefusingMixin, WagtailAdminTemplateMixin, TemplateView):
 
     def link(self, key, value=""):
         return figure_url(key, self.period, self.unit, value)
+
+    def unit_links(self, node) -> dict:
+        """A compared unit's numbers lead to that unit's own lists."""
+        if node is None:
+            return {}
+        return {
+            key: figure_url(key, self.period, node)
+            for key in ("received", "open", "overdue", "closed", "rated")
+        }
+
+
+def bucket_period(start: date, period: figures.Period) -> figures.Period:
+    """The days of one bar of the trend, within the period shown."""
+    if period.grain == "week":
+        after = start + timedelta(days=7)
+    else:
+        after = figures.add_months(start, 1)
+    return figures.Period(
+        max(start, period.start),
+        min(after - timedelta(days=1), period.end),
+        period.grain,
+        "custom",
+    )
 
 
 def listed_petitions(request, period, unit, today):
@@ -297,12 +355,41 @@ class FigurePetitionsView(RefusingMixin, WagtailAdminTemplateMixin, TemplateView
             "petitions": petitions[:LIST_PAGE_SIZE],
             "total": total,
             "shown": min(total, LIST_PAGE_SIZE),
-            "figure": dict((k, label) for k, label, _rate in HEADLINE).get(key, key),
+            "figure": figure_title(key, self.request.GET.get("value", "")),
             "period": self.period,
             "unit": self.unit,
             "export_query": self.request.GET.urlencode(),
             "back_query": urlencode(filter_params(self.period, self.unit)),
         }
+
+
+BREAKDOWN_TITLES = {
+    "channel": _("Received by channel"),
+    "category": _("Received by category"),
+    "unit": _("Received by unit"),
+    "outcome": _("Closed by outcome"),
+}
+
+
+def figure_title(key: str, value: str) -> str:
+    """What a drill-down list counts, e.g. "Rated by petitioners: Satisfied"."""
+    titles = {k: label for k, label, _rate in HEADLINE} | BREAKDOWN_TITLES
+    title = str(titles.get(key, key))
+    if not value:
+        return title
+    choices = {
+        "channel": dict(Channel.choices),
+        "outcome": dict(Outcome.choices),
+        "rated": dict(Rating.Verdict.choices),
+        "followed_up": dict(Rating.Verdict.choices),
+    }
+    if key in choices:
+        shown = choices[key].get(value, value)
+    else:
+        model = {"category": Category, "unit": Unit}.get(key)
+        node = model.objects.filter(path=value).first() if model else None
+        shown = node.display_name if node else value
+    return f"{title}: {shown}"
 
 
 def may_see_identifiers(user, unit) -> bool:
@@ -319,8 +406,8 @@ def figure_rows(got) -> list[list]:
         rows.append([str(label), got.headline[key]])
         if rate:
             rows.append([f"{label} ({RATE_LABELS[rate]}, %)", got.headline[rate]])
-    rows.append([gettext("Average handling days"), got.headline["average_days"]])
-    rows.append([gettext("Median handling days"), got.headline["median_days"]])
+    for key, label in HANDLING_DAYS:
+        rows.append([str(label), got.headline[key]])
     for title, breakdown in (
         (gettext("Channel"), got.by_channel),
         (gettext("Category"), got.by_category),
@@ -328,6 +415,11 @@ def figure_rows(got) -> list[list]:
         (gettext("Outcome"), got.by_outcome),
     ):
         rows.extend([f"{title}: {row['label']}", row["count"]] for row in breakdown)
+    for row in got.by_unit:
+        rows.extend(
+            [f"{gettext('Unit')}: {row['label']}: {label}", row[key]]
+            for key, label in UNIT_MEASURES
+        )
     for row in got.trend:
         rows.append([f"{gettext('Received')} {row['start']}", row["received"]])
         rows.append([f"{gettext('Closed')} {row['start']}", row["closed"]])
@@ -368,7 +460,19 @@ def petition_rows(petitions, full: bool) -> list[list]:
     return rows
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell):
+    """A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR
+    first) gets a leading apostrophe, so it is shown as the text it is."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def export_response(rows: list[list], name: str, fmt: str) -> HttpResponse:
+    rows = [[spreadsheet_safe(cell) for cell in row] for row in rows]
     if fmt == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")  # Excel reads UTF-8 only with a byte-order mark

@@ -62,3 +62,13 @@ def days_between(
         for offset in range(1, (end - start).days + 1)
         if is_working_day(start + timedelta(days=offset), overrides)
     )
+
+
+def handling_working_days(received_at, closed_at) -> int:
+    """Working days a petition took: those after the day it was received, up to and
+    including the day it was closed (local dates; 0 when closed the same day)."""
+    from django.utils import timezone
+
+    return days_between(
+        timezone.localdate(received_at), timezone.localdate(closed_at), working=True
+    )

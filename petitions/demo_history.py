@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from .deadlines import handling_working_days
 from .identifiers import format_tracking_no
 from .models import Category, Channel, Event, Petition, Rating, Unit
 from .workflow import Action, Role, Status
@@ -88,6 +89,7 @@ def seed_history(count: int = 3000, *, days: int = 365, seed: int = 8, today=Non
                         due_at=plan["due_at"],
                         expected_by=plan["expected_by"],
                         id_number_hash=rng.choice(people) if rng.random() < 0.1 else "",
+                        handling_working_days=plan["working_days"],
                     )
                     for plan in plans
                 ]
@@ -131,6 +133,7 @@ def _plan(rng, today, received, category, units, sequence) -> dict:
         "due_at": None,
         "expected_by": accept_by,
         "rating": None,
+        "working_days": None,
     }
     steps = [("register", "", Status.RECEIVED, received)]
     now = datetime.combine(today, time(18), tzinfo=received.tzinfo)
@@ -178,6 +181,7 @@ def _plan(rng, today, received, category, units, sequence) -> dict:
     if plan["status"] == Status.CLOSED:
         plan["expected_by"] = None
         closed = last[3]
+        plan["working_days"] = handling_working_days(received, closed)
         if rng.random() < 0.02 and closed + timedelta(days=10) <= now:
             steps.append(
                 (

@@ -47,6 +47,9 @@ from .models import (
 from .workflow import OPEN, Action
 
 DUE_SOON_DAYS = 3
+SATISFIED = (Rating.Verdict.SATISFIED, Rating.Verdict.BASICALLY)
+# Kept on the petition by the close action (its last closure).
+WORKING_DAYS = "petition__handling_working_days"
 STEPLEN = Unit.steplen
 
 
@@ -179,6 +182,7 @@ def closure_annotations() -> dict:
 
 
 ON_TIME = Q(deadline_end__isnull=True) | Q(closed_local__lt=F("deadline_end"))
+LATE = Q(deadline_end__isnull=False) & Q(closed_local__gte=F("deadline_end"))
 
 
 def bucket_aggregates(column, starts, grain, measures=None) -> dict:
@@ -254,6 +258,12 @@ def petitions_behind(key: str, petitions, period: Period, today: date, value="")
             action=EVENT_FIGURES[key], created_at__gte=start, created_at__lt=end
         )
         return petitions.filter(pk__in=steps.values("petition_id"))
+    if key in ("on_time", "late"):
+        closes = Event.objects.filter(
+            action=Action.CLOSE, created_at__gte=start, created_at__lt=end
+        ).annotate(**closure_annotations())
+        closes = closes.filter(ON_TIME if key == "on_time" else LATE)
+        return petitions.filter(pk__in=closes.values("petition_id"))
     open_ = petitions.filter(status__in=OPEN)
     if key == "open":
         return open_
@@ -271,12 +281,18 @@ def petitions_behind(key: str, petitions, period: Period, today: date, value="")
         return petitions.filter(pk__in=closes.values("petition_id"), outcome=value)
     if key == "followed_up":
         calls = FollowUp.objects.filter(done_at__gte=start, done_at__lt=end)
+        if value:
+            calls = calls.filter(verdict=value)
         return petitions.filter(pk__in=calls.values("petition_id"))
-    if key == "supervision_open":
+    if key in ("supervision_open", "supervision_overdue"):
         orders = SupervisionOrder.objects.filter(feedback_at__isnull=True)
+        if key == "supervision_overdue":
+            orders = orders.filter(due_on__lt=today)
         return petitions.filter(pk__in=orders.values("petition_id"))
     if key == "rated":
         ratings = Rating.objects.filter(created_at__gte=start, created_at__lt=end)
+        if value:
+            ratings = ratings.filter(verdict=value)
         return petitions.filter(pk__in=ratings.values("petition_id"))
     return None
 
@@ -294,6 +310,9 @@ FIGURE_KEYS = {
     "outcome",
     "followed_up",
     "supervision_open",
+    "supervision_overdue",
+    "on_time",
+    "late",
     *EVENT_FIGURES,
 }
 
@@ -355,6 +374,8 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
         closures=Count("pk"),
         on_time=Count("pk", filter=ON_TIME),
         mean=Avg("taken"),
+        working=Count(WORKING_DAYS),
+        mean_working=Avg(WORKING_DAYS),
         **{
             f"outcome_{outcome}": Count("pk", filter=Q(petition__outcome=outcome))
             for outcome in Outcome.values
@@ -368,8 +389,13 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
     ]
     head["on_time_rate"] = _ratio(closing["on_time"], closing["closures"])
     head["on_time"] = closing["on_time"]
+    head["late"] = closing["closures"] - closing["on_time"]
     head["average_days"] = _days(closing["mean"])
-    head["median_days"] = _days(_median(closures, closing["closures"]))
+    head["median_days"] = _days(_median(closures, "taken", closing["closures"]))
+    head["average_working_days"] = _days(closing["mean_working"])
+    head["median_working_days"] = _days(
+        _median(closures, WORKING_DAYS, closing["working"])
+    )
     head["reopened_rate"] = _ratio(head["reopened"], head["closed"])
     head["repeat_rate"] = _ratio(head["repeat"], head["received"])
     head["answered_rate"] = _ratio(head["answered"], head["received"])
@@ -394,16 +420,15 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
     head["followed_up"] = sum(calls.values())
     figures.follow_ups = _split(calls)
 
-    verdicts = dict(
-        Rating.objects.filter(**of_scope, created_at__gte=start, created_at__lt=end)
-        .values_list("verdict")
-        .annotate(n=Count("pk"))
+    ratings = Rating.objects.filter(
+        **of_scope, created_at__gte=start, created_at__lt=end
     )
+    verdicts = dict(ratings.values_list("verdict").annotate(n=Count("pk")))
     rated = sum(verdicts.values())
     head["rated"] = rated
     figures.satisfaction = _split(verdicts)
     head["satisfied_rate"] = _ratio(
-        verdicts.get("satisfied", 0) + verdicts.get("basically", 0), rated
+        sum(verdicts.get(verdict, 0) for verdict in SATISFIED), rated
     )
     figures.headline = head
 
@@ -415,8 +440,8 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
         if n
     ]
     figures.by_category = _by_branch(received, "category", Category, 0)
-    figures.by_unit = _by_branch(
-        received, "unit", Unit, unit.depth if unit is not None else 0
+    figures.by_unit = _unit_comparison(
+        petitions, received, closures, ratings, unit, today
     )
     figures.trend = [
         {
@@ -469,10 +494,76 @@ def _by_branch(received, relation: str, model, depth: int) -> list[dict]:
     ]
 
 
-def _median(closures, count: int):
+def _unit_comparison(petitions, received, closures, ratings, unit, today):
+    """Each unit one level below ``unit`` (the top units when none), side by side:
+    received, open, overdue, on-time rate, average days and satisfaction. A unit's
+    own petitions count as its own row. One aggregate query per group of measures,
+    however many units there are."""
+    width = ((unit.depth if unit is not None else 0) + 1) * STEPLEN
+
+    def by_branch(queryset, path: str, **measures) -> dict[str, dict]:
+        rows = (
+            queryset.exclude(**{f"{path}__isnull": True})
+            .annotate(branch=Substr(path, 1, width))
+            .values("branch")
+            .annotate(**measures)
+            .order_by()
+        )
+        return {row.pop("branch"): row for row in rows}
+
+    came = by_branch(received, "unit__path", received=Count("pk"))
+    waiting = by_branch(
+        petitions.filter(status__in=OPEN),
+        "unit__path",
+        open=Count("pk"),
+        overdue=Count("pk", filter=Q(expected_by__lt=today)),
+    )
+    went = by_branch(
+        closures,
+        "petition__unit__path",
+        closed=Count("pk"),
+        on_time=Count("pk", filter=ON_TIME),
+        mean=Avg("taken"),
+    )
+    rated = by_branch(
+        ratings,
+        "petition__unit__path",
+        rated=Count("pk"),
+        satisfied=Count("pk", filter=Q(verdict__in=SATISFIED)),
+    )
+    paths = set(came) | set(waiting) | set(went) | set(rated)
+    nodes = {node.path: node for node in Unit.objects.filter(path__in=list(paths))}
+    rows = []
+    for path in paths:
+        closing = went.get(path, {"closed": 0, "on_time": 0, "mean": None})
+        rating = rated.get(path, {"rated": 0, "satisfied": 0})
+        rows.append(
+            {
+                "key": path,
+                "label": nodes[path].display_name if path in nodes else path,
+                "node": nodes.get(path),
+                "count": came.get(path, {}).get("received", 0),
+                "open": waiting.get(path, {}).get("open", 0),
+                "overdue": waiting.get(path, {}).get("overdue", 0),
+                "closed": closing["closed"],
+                "on_time_rate": _ratio(closing["on_time"], closing["closed"]),
+                "average_days": _days(closing["mean"]),
+                "rated": rating["rated"],
+                "satisfied_rate": _ratio(rating["satisfied"], rating["rated"]),
+            }
+        )
+    return sorted(rows, key=lambda row: (-row["count"], row["key"]))
+
+
+def _median(closures, column: str, count: int):
+    """The median of ``column`` over the ``count`` closures where it is known."""
     if not count:
         return None
-    ordered = closures.order_by("taken").values_list("taken", flat=True)
+    ordered = (
+        closures.filter(**{f"{column}__isnull": False})
+        .order_by(column)
+        .values_list(column, flat=True)
+    )
     if count % 2:
         return ordered[count // 2]
     low, high = ordered[count // 2 - 1 : count // 2 + 1]

@@ -12,6 +12,7 @@ from treebeard.mp_tree import MP_Node
 from portal.security.crypto import EncryptedTextField
 
 from . import conf
+from .search_hooks import TreePlacementWatched
 from .workflow import Action, Role, Status
 
 
@@ -38,7 +39,7 @@ class BilingualName(models.Model):
         return self.name
 
 
-class Unit(BilingualName, MP_Node):
+class Unit(TreePlacementWatched, BilingualName, MP_Node):
     """A court, bureau, office or station; the unit tree scopes what staff see."""
 
     class Kind(models.TextChoices):
@@ -101,7 +102,7 @@ class UnitMembership(models.Model):
         return f"{self.user} @ {self.unit}: {self.get_role_display()}"
 
 
-class Category(BilingualName, MP_Node):
+class Category(TreePlacementWatched, BilingualName, MP_Node):
     """What a request is about; decides guidance, routing and deadlines."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -399,11 +400,26 @@ class Petition(models.Model):
         default=0,
         help_text=_("1: review (复查), 2: re-review (复核)."),
     )
+    # Set when it is closed (the figures average it in the database; working days
+    # need the holiday calendar, which the database does not have).
+    handling_working_days = models.PositiveIntegerField(
+        _("handling working days"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Working days from receipt to the last closure."),
+    )
 
     class Meta:
         verbose_name = _("petition")
         verbose_name_plural = _("petitions")
         ordering = ["-received_at"]
+        indexes = [
+            # Open, due soon and overdue: a status list and a date range.
+            models.Index(fields=["status", "expected_by"], name="petition_status_due"),
+            models.Index(fields=["due_at"], name="petition_due_at"),
+            models.Index(fields=["accept_by"], name="petition_accept_by"),
+        ]
 
     def __str__(self) -> str:
         return self.tracking_no
@@ -453,6 +469,10 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # The figures count steps of one kind in a period.
+            models.Index(fields=["action", "created_at"], name="event_action_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.petition_id}: {self.action}"

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from . import staff_notices
+from . import search_hooks, staff_notices
 from .models import (
     Event,
     EventKind,
@@ -116,6 +116,7 @@ def send_one(petition, kind, clock, deadline, unit, result: Result) -> None:
                 created_at=timezone.now(),
             )
             staff_notices.notify_on_commit(ids, text, text)
+            search_hooks.reindex_on_commit(petition.pk)
     except IntegrityError:  # another sweep sent it first
         return
     if kind == SweepNotice.Kind.REMINDER:

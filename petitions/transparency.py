@@ -3,8 +3,10 @@
 Figures cover the last twelve complete months, per month and per top-level
 category. No count below ``THRESHOLD`` is shown (it could point at a person), and
 when a single cell of a table would be hidden, the next smallest is hidden too, so
-the hidden one cannot be worked out from a total. Rates are shown only over at
-least ``THRESHOLD`` cases.
+the hidden one cannot be worked out from a total. A rate is shown only when at
+least ``THRESHOLD`` cases are on each side of it (on time and late, satisfied and
+not): 80 % of 5 would tell that exactly one was late, and 100 % that every
+petitioner of the group was satisfied.
 
 The figures are computed by a scheduled task and kept in the cache; a page view
 computes them only when the cache is empty.
@@ -21,6 +23,7 @@ from django_tasks import task
 
 from .figures import (
     ON_TIME,
+    SATISFIED,
     STEPLEN,
     Period,
     add_months,
@@ -32,7 +35,6 @@ from .workflow import Action
 
 THRESHOLD = 5
 CACHE_SECONDS = 2 * 24 * 3600
-SATISFIED = (Rating.Verdict.SATISFIED, Rating.Verdict.BASICALLY)
 
 
 def last_twelve_months(today: date) -> Period:
@@ -55,8 +57,12 @@ def suppressed(counts: list[int]) -> list[int | None]:
 
 
 def rate(part: int, whole: int) -> int | None:
-    """A whole percentage, or None over fewer than THRESHOLD cases."""
-    return round(100 * part / whole) if whole >= THRESHOLD else None
+    """A whole percentage, or None unless both ``part`` and the rest of ``whole``
+    are at least THRESHOLD (a small complement points at people as surely as a
+    small count)."""
+    if part < THRESHOLD or whole - part < THRESHOLD:
+        return None
+    return round(100 * part / whole)
 
 
 def compute(period: Period) -> dict:

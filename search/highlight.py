@@ -14,7 +14,9 @@ from functools import cache
 
 from django.utils.html import escape
 
-from search.text import ParsedQuery, _to_simplified
+from search.text import RUN_CHAR, ParsedQuery, _to_simplified
+
+RUN = re.compile(RUN_CHAR)
 
 SNIPPET_CONTEXT = 30
 MAX_SNIPPETS = 3
@@ -54,10 +56,16 @@ def normalized_with_offsets(text: str) -> tuple[str, Sequence[int]]:
 def _pattern(terms: tuple[str, ...]) -> re.Pattern | None:
     parts = []
     for term in sorted(set(terms), key=len, reverse=True):
-        chars = [re.escape(char) for char in term if not char.isspace()]
+        chars = [char for char in term if not char.isspace()]
         if chars:
             # A phrase matches across spaces and punctuation, as the engines do.
-            parts.append(r"[\W_]*".join(chars))
+            part = r"[\W_]*".join(re.escape(char) for char in chars)
+            # Letters and digits match whole tokens: "wage" is not in "wages".
+            if RUN.match(chars[0]):
+                part = rf"(?<!{RUN_CHAR}){part}"
+            if RUN.match(chars[-1]):
+                part = rf"{part}(?!{RUN_CHAR})"
+            parts.append(part)
     return re.compile("|".join(parts)) if parts else None
 
 

@@ -83,6 +83,18 @@ class SearchValue(models.Model):
         return f"{self.name}={self.value}"
 
 
+class SearchBuild(models.Model):
+    """A rebuild of one kind in progress on the database engine: while the row
+    exists, every write also goes to the generation being built, so nothing saved
+    meanwhile is missing after the swap."""
+
+    kind = models.CharField(max_length=20, primary_key=True)
+    started_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.kind
+
+
 class SavedSearch(models.Model):
     """A staff member's search, kept under a name to run again (weekly lists)."""
 

@@ -6,6 +6,8 @@ searchable without a change here; its ``search_page_type`` (or model name) is wh
 the public filters and the petition form's suggestions ask for.
 """
 
+import hashlib
+
 from django.utils.html import strip_tags
 from wagtail.models import Page
 from wagtail.search import index
@@ -113,9 +115,18 @@ def mask_name(name: str) -> str:
     return name[:1] + "*" * (len(name) - 1) if name else ""
 
 
-def petition_version(updated_at, overdue: bool) -> str:
-    """Changes when the petition changes or when it falls overdue with time."""
-    return f"{updated_at.isoformat()}|{int(overdue)}"
+def petition_version(
+    updated_at, overdue: bool, last_event, unit_path: str, category_path: str
+) -> str:
+    """Changes whenever the petition's document would: its row changes, it falls
+    overdue with time, a step is recorded (internal notes, feedback, follow-ups and
+    links leave the row alone but add text), or its unit or category moves in the
+    tree (the document holds every ancestor's path for scope).
+
+    The tail is hashed to keep the version short; only equality matters."""
+    tail = f"{last_event or 0}|{unit_path or ''}|{category_path or ''}"
+    digest = hashlib.blake2b(tail.encode(), digest_size=8).hexdigest()
+    return f"{updated_at.isoformat()}|{int(overdue)}|{digest}"
 
 
 def _deadline(petition):
@@ -143,9 +154,17 @@ def petition_document(petition, today=None) -> dict:
     received = timezone.localtime(petition.received_at)
     due = _deadline(petition)
     overdue = _is_overdue(due, petition.status, today)
+    events = list(petition.events.all())
+    version = petition_version(
+        petition.updated_at,
+        overdue,
+        max((event.pk for event in events), default=0),
+        unit.path if unit else "",
+        category.path,
+    )
     return {
         "id": str(petition.pk),
-        "version": petition_version(petition.updated_at, overdue),
+        "version": version,
         "tracking_no": petition.tracking_no,
         "case_no": petition.case_number,
         "case_key": case_key(petition.case_number) if petition.case_number else "",
@@ -153,7 +172,7 @@ def petition_document(petition, today=None) -> dict:
         "party": "" if petition.anonymous else petition.name,
         "description": petition.description,
         "replies": [reply.body for reply in petition.replies.all()],
-        "notes": [event.note for event in petition.events.all() if event.note],
+        "notes": [event.note for event in events if event.note],
         "category": [node.code for node in category.get_ancestors()] + [category.code],
         "category_name": category.name,
         "unit": unit.code if unit else "",
@@ -189,19 +208,46 @@ def petition_documents(keys=None):
 
 
 def petition_versions() -> dict[str, str]:
+    from django.db.models import Max
     from django.utils import timezone
 
     from petitions.models import Petition
 
     today = timezone.localdate()
-    rows = Petition.objects.values_list(
-        "pk", "updated_at", "status", "due_at", "accept_by", "expected_by"
+    rows = (
+        Petition.objects.order_by()
+        .annotate(last_event=Max("events__id"))
+        .values_list(
+            "pk",
+            "updated_at",
+            "status",
+            "due_at",
+            "accept_by",
+            "expected_by",
+            "last_event",
+            "unit__path",
+            "category__path",
+        )
     )
     return {
         str(pk): petition_version(
-            updated_at, _is_overdue(due or accept or expected, status, today)
+            updated_at,
+            _is_overdue(due or accept or expected, status, today),
+            last_event,
+            unit_path,
+            category_path,
         )
-        for pk, updated_at, status, due, accept, expected in rows.iterator()
+        for (
+            pk,
+            updated_at,
+            status,
+            due,
+            accept,
+            expected,
+            last_event,
+            unit_path,
+            category_path,
+        ) in rows.iterator()
     }
 
 

@@ -39,7 +39,9 @@ from search.scope import scope_for_user
 from search.views import ask_engine
 
 PER_PAGE = 20
-FACETS = ("status", "category", "unit", "channel", "overdue")
+FACETS = ("status", "category", "unit", "channel", "received_month", "overdue")
+# Facets listed by their value (newest month first), not by their count.
+BY_VALUE = {"received_month"}
 # The parameters a saved search keeps: everything but the page number. The words
 # are `q`, or `sealed` when they hold a phone or ID number.
 KEPT = ("q", "sealed", "sort", "from", "to", *FACETS)
@@ -184,6 +186,7 @@ FACET_TITLES = {
     "category": gettext_lazy("Category"),
     "unit": gettext_lazy("Unit"),
     "channel": gettext_lazy("Channel"),
+    "received_month": gettext_lazy("Month received"),
     "overdue": gettext_lazy("Deadline"),
 }
 
@@ -195,7 +198,10 @@ def facet_groups(result, params: QueryDict) -> list[dict]:
     for facet in FACETS:
         chosen = params.getlist(facet)
         options = []
-        for value, count in result.facets.get(facet, []):
+        counted = result.facets.get(facet, [])
+        if facet in BY_VALUE:
+            counted = sorted(counted, reverse=True)
+        for value, count in counted:
             toggled = params.copy()
             toggled.pop("page", None)
             values = [v for v in chosen if v != value]

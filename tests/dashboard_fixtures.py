@@ -58,7 +58,9 @@ def step(petition, action, when, from_status=""):
 @pytest.fixture(name="register")
 def register_fixture(db):
     """P1 closed on time, P2 overdue, P3 answered on the spot, P4 closed late then
-    reopened and supervised, P5 a repeat, P6 withdrawn in January."""
+    reopened and supervised (feedback overdue), P5 a repeat, P6 withdrawn in
+    January, P7 received in February and not accepted in March. Closures keep
+    their working days as the close action stores them: P1 8, P3 0, P4 20."""
     demo.seed(io.StringIO())
     p1 = petition(
         1,
@@ -70,6 +72,7 @@ def register_fixture(db):
         due_at=date(2026, 5, 1),
         id_number_hash="same-person",
         outcome="resolved",
+        handling_working_days=8,
     )
     step(p1, Action.ACCEPT, at(3, 3))
     step(p1, Action.CLOSE, at(3, 12), Status.REPLIED)
@@ -92,6 +95,7 @@ def register_fixture(db):
         received=at(3, 6),
         status=Status.CLOSED,
         accept_by=date(2026, 3, 21),
+        handling_working_days=0,
     )
     step(p3, Action.ANSWER, at(3, 6, 12))
     step(p3, Action.CLOSE, at(3, 6, 12), Status.ANSWERED)
@@ -105,6 +109,7 @@ def register_fixture(db):
         due_at=date(2026, 3, 10),
         expected_by=date(2026, 3, 20),
         outcome="partly",
+        handling_working_days=20,
     )
     step(p4, Action.ACCEPT, at(2, 12))
     step(p4, Action.CLOSE, at(3, 15), Status.REPLIED)
@@ -116,7 +121,7 @@ def register_fixture(db):
         from_unit=city,
         to_unit=city,
         instructions="i",
-        due_on=date(2026, 3, 25),
+        due_on=date(2026, 3, 17),
         created_at=at(3, 16),
     )
     FollowUp.objects.create(
@@ -138,5 +143,16 @@ def register_fixture(db):
         received=at(1, 5),
         status=Status.WITHDRAWN,
     )
+    p7 = petition(
+        7,
+        unit="jn-east",
+        category="litigation-service",
+        channel="letter",
+        received=at(2, 20),
+        status=Status.NOT_ACCEPTED,
+        accept_by=date(2026, 3, 7),
+        outcome="procedure",
+    )
+    step(p7, Action.DECLINE, at(3, 4), Status.RECEIVED)
     Rating.objects.create(petition=p1, verdict="satisfied", created_at=at(3, 13))
     Rating.objects.create(petition=p3, verdict="not_satisfied", created_at=at(3, 7))

@@ -1,13 +1,17 @@
 """Each dashboard figure matches a value counted by hand on a small fixed register."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+from freezegun import freeze_time
 
-from petitions import figures
+from petitions import actions, figures
 from petitions.models import Petition, Unit
+from petitions.workflow import Role, Status
 
 from .dashboard_fixtures import MARCH, TODAY, register_fixture  # noqa: F401
+from .loop_fixtures import make_petition, member
 
 
 def test_headline_figures_match_the_hand_count(register):
@@ -16,12 +20,15 @@ def test_headline_figures_match_the_hand_count(register):
     assert got["received"] == 4
     assert got["answered"] == 1
     assert got["accepted"] == 1
-    assert got["not_accepted"] == 0
+    assert got["not_accepted"] == 1
     assert got["closed"] == 3
     assert got["on_time"] == 2
+    assert got["late"] == 1
     assert got["on_time_rate"] == 66.7
     assert got["average_days"] == 14.4  # (10 + 0.125 + 33) / 3
     assert got["median_days"] == 10.0
+    assert got["average_working_days"] == 9.3  # (8 + 0 + 20) / 3
+    assert got["median_working_days"] == 8.0
     assert got["extended"] == 1
     assert got["transferred"] == 1
     assert got["supervised"] == 1
@@ -31,7 +38,7 @@ def test_headline_figures_match_the_hand_count(register):
     assert got["due_soon"] == 1
     assert got["overdue"] == 1
     assert got["supervision_open"] == 1
-    assert got["supervision_overdue"] == 0
+    assert got["supervision_overdue"] == 1
     assert got["rated"] == 2
     assert got["satisfied_rate"] == 50.0
     assert got["repeat"] == 1
@@ -94,32 +101,87 @@ def test_unit_subtree_narrows_every_figure(register):
     assert {row["node"].code: row["count"] for row in got.by_unit} == {
         "jn-east": 2,
         "jn-west": 1,
+        "jn-city": 0,  # its own P4: received in February, open now
     }
 
 
 def test_every_figure_lists_the_petitions_it_counts(register):
-    """The drill-down list of a figure has as many petitions as the figure says."""
+    """The drill-down list of a figure has as many petitions as the figure says,
+    headline, breakdown and split alike."""
     base = Petition.objects.all()
-    got = figures.compute(base, MARCH, today=TODAY).headline
+    got = figures.compute(base, MARCH, today=TODAY)
     for key in [
         "received",
         "answered",
+        "accepted",
+        "not_accepted",
         "closed",
+        "on_time",
+        "late",
         "open",
         "due_soon",
         "overdue",
         "extended",
+        "transferred",
         "reopened",
         "repeat",
         "rated",
         "supervised",
         "followed_up",
         "supervision_open",
+        "supervision_overdue",
     ]:
         listed = figures.petitions_behind(key, base, MARCH, TODAY)
-        assert listed.count() == got[key], key
+        assert listed.count() == got.headline[key] > 0, key
+    for key, rows in (("channel", got.by_channel), ("category", got.by_category)):
+        assert len(rows) > 1, key
+        for row in rows:
+            listed = figures.petitions_behind(key, base, MARCH, TODAY, row["key"])
+            assert listed.count() == row["count"], (key, row["key"])
+    for key, split in (("rated", got.satisfaction), ("followed_up", got.follow_ups)):
+        for verdict, counted in split.items():
+            listed = figures.petitions_behind(key, base, MARCH, TODAY, verdict)
+            assert listed.count() == counted["count"], (key, verdict)
     city = Unit.objects.get(code="jn-city")
     assert figures.petitions_behind("unit", base, MARCH, TODAY, city.path).count() == 3
+    assert [
+        p.tracking_no for p in figures.petitions_behind("late", base, MARCH, TODAY)
+    ] == ["T4"]
+
+
+def test_units_compared_side_by_side(register):
+    """Per top unit: received, open, overdue, on-time rate, days, satisfaction."""
+    got = figures.compute(Petition.objects.all(), MARCH, today=TODAY)
+    compared = {row["node"].code: row for row in got.by_unit}
+    high, justice = compared["jn-high"], compared["jn-justice"]
+    assert (high["count"], high["open"], high["overdue"]) == (3, 3, 1)
+    assert (high["closed"], high["on_time_rate"], high["average_days"]) == (
+        2,
+        50.0,
+        21.5,  # (10 + 33) / 2
+    )
+    assert (high["rated"], high["satisfied_rate"]) == (1, 100.0)
+    assert (justice["count"], justice["open"], justice["overdue"]) == (1, 0, 0)
+    assert (justice["on_time_rate"], justice["average_days"]) == (100.0, 0.1)
+    assert justice["satisfied_rate"] == 0.0
+
+
+def test_closing_stores_the_working_days_taken(db, django_user_model):
+    """Received the day before National Day 2025, closed on 9 October: nine
+    calendar days, one working day (1–8 October are holidays)."""
+    unit = Unit.add_root(code="wd-unit", name="工作日法院")
+    handler = member(django_user_model, "wd-handler", unit, Role.HANDLER)
+    zone = ZoneInfo("Asia/Shanghai")
+    petition = make_petition(
+        unit,
+        status=Status.REPLIED,
+        received_at=datetime(2025, 9, 30, 10, tzinfo=zone),
+    )
+    with freeze_time("2025-10-09 15:00:00+08:00"):
+        actions.close(petition, "resolved", actor=handler)
+    petition.refresh_from_db()
+    assert petition.status == Status.CLOSED
+    assert petition.handling_working_days == 1
 
 
 def test_an_empty_period_gives_zeros(register):
@@ -135,7 +197,7 @@ def test_an_empty_period_gives_zeros(register):
 
 def test_query_count_is_bounded(register, django_assert_max_num_queries):
     """The whole dashboard's figures take a fixed, small number of queries."""
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(20):
         figures.compute(Petition.objects.all(), MARCH, today=TODAY)
 
 
@@ -189,3 +251,4 @@ def test_demo_history_fills_the_dashboard_once(db):
     assert got["received"] > 200
     assert 0 < got["closed"] < got["received"] + 50
     assert got["on_time_rate"] is not None and got["rated"] > 0
+    assert 0 < got["average_working_days"] < got["average_days"]

@@ -3,6 +3,7 @@ petitions and export both; bad input in the URL is answered, never a 500."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -156,3 +157,78 @@ def test_cached_figures_never_cross_scopes(otp_client, city_head):
     """Figures kept for a superuser are not what the city court's head is shown."""
     assert panel(otp_client.get(f"{URL}?{MARCH}").content.decode(), "received") == "4"
     assert panel(city_head.get(f"{URL}?{MARCH}").content.decode(), "received") == "3"
+
+
+LIST = "/admin/petitions/figures/petitions/"
+
+
+def listed(client, href: str) -> list[str]:
+    """The tracking numbers a drill-down list shows."""
+    page = client.get(href.replace("&amp;", "&"))
+    assert page.status_code == 200, href
+    return re.findall(r"<td>(T\d+)</td>", page.content.decode())
+
+
+def test_every_count_on_the_page_links_to_that_many_petitions(otp_client):
+    """Panels, trend cells, breakdowns, satisfaction and unit comparison: each
+    count leads to a list of exactly that many petitions."""
+    html = otp_client.get(f"{URL}?{MARCH}").content.decode()
+    links = set(
+        re.findall(
+            rf'<a href="({LIST}\?[^"]+)">(?:<span class="figures-number">)?(\d+)<',
+            html,
+        )
+    )
+    figures_linked = {re.search(r"figure=(\w+)", href).group(1) for href, _n in links}
+    assert {"received", "closed", "late", "on_time", "supervision_overdue"} <= (
+        figures_linked
+    )
+    assert {"rated", "followed_up", "open", "overdue"} <= figures_linked
+    assert len(links) > 40
+    for href, count in links:
+        assert len(listed(otp_client, href)) == int(count), href
+
+
+def test_days_trend_and_splits_lead_to_their_lists(otp_client):
+    """Handling days lead to the closures; a week's cells to that week's petitions;
+    a verdict to the petitions rated so; an overdue number to its petition."""
+    html = otp_client.get(f"{URL}?{MARCH}").content.decode()
+    days = re.search(
+        r'<a href="([^"]+)"><span class="figures-number">14.4</span>', html
+    ).group(1)
+    assert sorted(listed(otp_client, days)) == ["T1", "T3", "T4"]
+    closed_week = html.split('<th scope="row">03-09</th>', 1)[1].split("</tr>")[0]
+    closed_href = re.findall(r'<a href="([^"]+)">', closed_week)[1]
+    assert sorted(listed(otp_client, closed_href)) == ["T1", "T4"]
+    satisfied = re.search(r'href="([^"]+figure=rated[^"]+value=satisfied)"', html)
+    assert listed(otp_client, satisfied.group(1)) == ["T1"]
+    overdue = Petition.objects.get(tracking_no="T2")
+    assert f'<a href="/admin/petitions/petition/{overdue.pk}/">T2</a>' in html
+
+
+def test_a_drill_down_list_names_its_figure_and_value(otp_client):
+    """The list of one verdict says which figure and which verdict it lists."""
+    href = f"{LIST}?figure=rated&value=not_satisfied&{MARCH}"
+    assert listed(otp_client, href) == ["T3"]
+    assert "群众评价: 不满意" in otp_client.get(href).content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_neutralise_spreadsheet_formulas(otp_client, fmt):
+    """A name typed as a formula is exported as text: a leading apostrophe."""
+    hostile = {
+        "T1": '=HYPERLINK("http://evil.invalid","x")',
+        "T2": "+1+1",
+        "T3": "@SUM(A1)",
+        "T5": "-2+3",
+    }
+    for number, name in hostile.items():
+        Petition.objects.filter(tracking_no=number).update(name=name)
+    response = otp_client.get(f"{LIST}export.{fmt}?figure=received&{MARCH}")
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    names = {row[0]: row[7] for row in rows[1:]}
+    assert names == {number: "'" + name for number, name in hostile.items()}

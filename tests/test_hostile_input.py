@@ -5,6 +5,7 @@ The action-level upload checks live in test_intake_attachments.py; here the same
 probes go through the real HTTP entry points, where a browser or a script sends them.
 """
 
+import csv
 import datetime
 import io
 import time
@@ -285,3 +286,46 @@ def test_script_in_every_public_field_renders_escaped(
         assert "<img src=x onerror" not in html, where
     assert "&lt;script&gt;alert(2)" in pages["tracking"].content.decode()
     assert "&lt;script&gt;alert(2)" in pages["staff list"].content.decode()
+
+
+@pytest.mark.django_db
+def test_script_typed_by_a_petitioner_is_inert_on_every_staff_page(
+    demo_site, client, quick_forms, otp_client
+):
+    """Workspace detail, search results with highlights, the figures' drill-down
+    list: escaped text, no live tag; the CSV export is a download, never a page."""
+    from search.backends import get_backend
+    from search.indexing import index_now
+
+    response = post_form(
+        client, [], **{field: f"{field} {XSS}" for field in TEXT_FIELDS}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    petition = Petition.objects.get()
+    backend = get_backend()
+    backend.clear("petitions")
+    index_now("petitions", [str(petition.pk)])
+    backend.refresh("petitions")
+    listing = "/admin/petitions/figures/petitions/"
+    pages = {
+        "detail": otp_client.get(f"/admin/petitions/petition/{petition.pk}/"),
+        "search": otp_client.get("/admin/petition-search/", {"q": "alert"}),
+        "drill-down": otp_client.get(listing, {"figure": "received"}),
+    }
+    try:
+        for where, page in pages.items():
+            assert page.status_code == 200, where
+            html = page.content.decode()
+            assert petition.tracking_no in html, where
+            assert "<script>alert(2)" not in html, where
+            assert "<img src=x onerror" not in html, where
+            assert "&lt;script&gt;" in html, where
+        assert "<mark>alert</mark>" in pages["search"].content.decode()
+        export = otp_client.get(f"{listing}export.csv", {"figure": "received"})
+        assert export["Content-Type"].startswith("text/csv")
+        assert export["Content-Disposition"].startswith("attachment;")
+        assert export["X-Content-Type-Options"] == "nosniff"
+        rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+        assert rows[1][7] == "name " + XSS  # data in a file, not markup in a page
+    finally:
+        backend.clear("petitions")

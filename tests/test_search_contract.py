@@ -265,6 +265,56 @@ def test_facets_count_the_matching_petitions(engine):
     assert dict(narrowed.facets["status"]) == {"new": 1, "closed": 1, "accepted": 1}
 
 
+def test_a_month_facet_counts_and_narrows(engine):
+    """Received month: counts per month over the matches, and a month filters."""
+    engine.upsert(
+        "petitions",
+        [
+            dict(
+                CORPUS[number],
+                received=f"2026-02-2{number}T09:00:00+08:00",
+                received_month="2026-02",
+            )
+            for number in (0, 1)
+        ],
+    )
+    engine.refresh("petitions")
+    result = engine.search(SearchRequest(kind="petitions", facets=["received_month"]))
+    assert result.facets["received_month"] == [("2026-03", 4), ("2026-02", 2)]
+    narrowed = engine.search(
+        SearchRequest(kind="petitions", query="拖欠", facets=["received_month"])
+    )
+    assert dict(narrowed.facets["received_month"]) == {"2026-03": 2, "2026-02": 1}
+    assert set(ids(engine, "", filters={"received_month": ["2026-02"]})) == {"1", "2"}
+
+
+LATIN = [
+    petition(
+        7,
+        subject="Appeal filed in 2024",
+        description="The wages are unpaid since March, 2024年起拖欠。",
+    ),
+    petition(8, subject="Case 12024", description="About unpaid-wage claims."),
+]
+
+
+def test_latin_and_digit_phrases_match_whole_tokens(engine):
+    """ "2024" is not inside 12024, "wage" not inside wages: whole tokens on both
+    engines, while Chinese phrases still match inside words."""
+    engine.upsert("petitions", LATIN)
+    engine.refresh("petitions")
+    assert ids(engine, '"2024"') == ["7"]
+    assert ids(engine, '"2024年"') == ["7"]
+    assert ids(engine, '"12024"') == ["8"]
+    assert ids(engine, '"wages are unpaid"') == ["7"]
+    assert ids(engine, '"WAGES,  are unpaid"') == ["7"]
+    assert ids(engine, '"wage"') == ["8"]
+    assert ids(engine, '"are unp"') == []
+    assert ids(engine, '"年起拖"') == ["7"]
+    [hit] = engine.search(SearchRequest(kind="petitions", query='"wage"')).hits
+    assert hit.highlights["description"] == ["About unpaid-<mark>wage</mark> claims."]
+
+
 def test_keyword_filters_narrow(engine):
     """Filtering by status and by flag keeps only those petitions."""
     assert set(ids(engine, "", filters={"status": ["closed"]})) == {"3", "4"}

@@ -3,10 +3,12 @@ reconcile, on the configured engine, fed by synthetic petitions."""
 
 import io
 import json
+import threading
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
@@ -14,6 +16,8 @@ from bench.search_corpus import petitions
 from search import indexing
 from search.backends import get_backend
 from search.backends.base import SearchRequest, SearchUnavailable
+from search.documents import KINDS
+from search.models import SearchEntry
 
 DEAD_ENGINE = "http://127.0.0.1:9"
 DB_QUEUE = {
@@ -136,6 +140,93 @@ def test_rebuild_is_never_empty_while_it_runs(store):
     assert total() == expected
 
 
+def engine_settings():
+    """The engines a rebuild can be watched on here: the database engine (on a
+    database whose readers run beside a writer), and Elasticsearch when configured."""
+    engines = [pytest.param("", id="database")]
+    if settings.ELASTICSEARCH_URL:
+        engines.append(pytest.param(settings.ELASTICSEARCH_URL, id="elasticsearch"))
+    return engines
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("engine_url", engine_settings())
+def test_searches_in_another_thread_see_a_whole_index_throughout_a_rebuild(
+    store, engine_url
+):
+    """A reader on its own connection searches in a loop while `search_index
+    --rebuild` runs twice (loading, swapping, dropping the old index): every
+    answer counts the whole corpus, with a full page and whole facets, and a word
+    that only the second rebuild brings is found in no petition or in all."""
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    if not engine_url and in_memory:
+        pytest.skip(
+            "the in-memory test database (shared cache) locks readers out while "
+            "a writer works; file SQLite in WAL mode and PostgreSQL do not"
+        )
+    with override_settings(ELASTICSEARCH_URL=engine_url):
+        backend = get_backend()
+        backend.clear("petitions")
+        for number, document in enumerate(petitions(2500, seed=5), start=1000):
+            store[str(number)] = dict(document, id=str(number))
+        indexing.index_now("petitions", list(store))
+        backend.refresh("petitions")
+        expected = {query: total(query) for query in ("", "执行", "二次重建")}
+        assert expected[""] == len(store) and 0 < expected["执行"] < len(store)
+        answers, errors, rebuilding = [], [], threading.Event()
+
+        def read():
+            try:
+                while rebuilding.is_set():
+                    for query in expected:
+                        request = SearchRequest(
+                            kind="petitions", query=query, facets=["status"]
+                        )
+                        result = backend.search(request)
+                        counted = sum(n for _value, n in result.facets["status"])
+                        answers.append((query, result.total, len(result.hits), counted))
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        rebuilding.set()
+        reader = threading.Thread(target=read)
+        reader.start()
+        try:
+            for run in range(2):
+                if run:  # the database changed: only a rebuild brings the word
+                    for key, document in store.items():
+                        store[key] = dict(document, notes=["二次重建"])
+                call_command(
+                    "search_index",
+                    "--rebuild",
+                    "--kind",
+                    "petitions",
+                    stdout=io.StringIO(),
+                    stderr=io.StringIO(),
+                )
+        finally:
+            rebuilding.clear()
+            reader.join()
+        assert errors == []
+        assert len(answers) >= 10
+        for query, found, page, counted in answers:
+            if query == "二次重建":
+                assert found in (0, len(store)) and counted == found
+                assert page == min(found, 20)
+            else:
+                assert (found, page, counted) == (expected[query], 20, found)
+        assert total() == total("二次重建") == len(store)
+        if engine_url:
+            assert len(backend._write_targets(KINDS["petitions"])) == 1
+        else:
+            assert set(SearchEntry.objects.values_list("kind", flat=True)) == {
+                "petitions"
+            }
+        backend.clear("petitions")
+
+
 def test_a_change_made_during_a_rebuild_is_kept(store):
     """A petition saved while the rebuild runs is found in the rebuilt index."""
     for number, document in enumerate(petitions(2500, seed=5), start=1000):
@@ -191,3 +282,24 @@ def test_search_petitions_for_a_user_without_units_finds_nothing(
         stdout=out,
     )
     assert json.loads(out.getvalue()) == {"total": 0, "hits": []}
+
+
+def test_rq_workers_run_the_scheduler_that_releases_retries(monkeypatch):
+    """Retries wait in RQ's scheduled registry: run_worker starts rqworker with its
+    scheduler, and rqworker knows that option."""
+    from django.core.management import load_command_class
+
+    from portal.management.commands import run_worker
+
+    started = []
+    monkeypatch.setattr(
+        run_worker, "call_command", lambda *args, **options: started.append(options)
+    )
+    rq = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    with override_settings(TASKS=rq):
+        call_command("run_worker", stdout=io.StringIO())
+    [options] = started
+    assert options["with_scheduler"] is True
+    assert options["job_class"] == "django_tasks_rq.Job"
+    parser = load_command_class("django_rq", "rqworker").create_parser("", "rqworker")
+    assert "with_scheduler" in {action.dest for action in parser._actions}

@@ -1,6 +1,7 @@
 """Petitions reach staff search as they are submitted: words, names, identifiers,
 with personal data masked in what the index keeps."""
 
+import io
 import json
 
 import pytest
@@ -8,8 +9,10 @@ from django.core.management import call_command
 from freezegun import freeze_time
 
 from petitions import actions
+from petitions.models import Category, Petition, Unit
 from search.backends import get_backend
 from search.backends.base import SearchRequest
+from search.indexing import index_now
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +99,102 @@ def test_falling_overdue_is_picked_up_by_reconcile(
         call_command("search_index", "--reconcile", "--kind", "petitions")
         overdue = staff_search("", filters={"overdue": ["true"]})
     assert [doc["tracking_no"] for doc in overdue] == [petition.tracking_no]
+
+
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("admin", "a@example.invalid", "x")
+
+
+def test_an_internal_note_is_found_by_its_words(
+    demo_site, petitions_index, django_capture_on_commit_callbacks, django_user_model
+):
+    """A note changes no field of the petition, yet staff find it by the note."""
+    petition = submit(django_capture_on_commit_callbacks)
+    assert staff_search("调解员回访") == []
+    version = get_backend().versions("petitions")[str(petition.pk)]
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.add_note(
+            petition, "已约调解员回访当事人", actor=superuser(django_user_model)
+        )
+    [found] = staff_search("调解员回访")
+    assert found["tracking_no"] == petition.tracking_no
+    assert get_backend().versions("petitions")[str(petition.pk)] != version
+
+
+def test_a_step_the_queue_missed_changes_the_version_reconcile_compares(
+    demo_site, petitions_index, django_capture_on_commit_callbacks, django_user_model
+):
+    """Without its after-commit task, a note still shows up after reconcile."""
+    petition = submit(django_capture_on_commit_callbacks)
+    admin = superuser(django_user_model)
+    actions.add_note(petition, "已约调解员回访当事人", actor=admin)
+    assert staff_search("调解员回访") == []
+    out = io.StringIO()
+    call_command("search_index", "--reconcile", "--kind", "petitions", stdout=out)
+    assert "1 updated" in out.getvalue()
+    assert len(staff_search("调解员回访")) == 1
+
+
+def head_finds(code: str, numbers) -> set[str]:
+    """The tracking numbers among ``numbers`` a head of unit ``code`` finds."""
+    unit = Unit.objects.get(code=code)
+    found = staff_search("", scope=[unit.path], per_page=100)
+    return {doc["tracking_no"] for doc in found} & set(numbers)
+
+
+@pytest.fixture
+def court_and_station(demo_site, petitions_index, django_capture_on_commit_callbacks):
+    """One petition at the city court, one at the justice station."""
+    court = submit(django_capture_on_commit_callbacks, category="enforcement")
+    station = submit(django_capture_on_commit_callbacks, category="legal-consultation")
+    Petition.objects.filter(pk=station.pk).update(
+        unit=Unit.objects.get(code="jn-justice-east")
+    )
+    index_now("petitions", [str(station.pk)])
+    assert court.unit.code == "jn-city"
+    return court.tracking_no, station.tracking_no
+
+
+def test_moving_a_unit_moves_its_petitions_scope(
+    court_and_station, django_capture_on_commit_callbacks
+):
+    """The city court moves under the justice bureau: the bureau's head finds its
+    petitions, the high court's head no longer does, the station keeps its own."""
+    court, station = court_and_station
+    assert head_finds("jn-high", court_and_station) == {court}
+    assert head_finds("jn-justice", court_and_station) == {station}
+    with django_capture_on_commit_callbacks(execute=True):
+        # Sorted by code, the court lands before the station and shifts its path.
+        Unit.objects.get(code="jn-city").move(
+            Unit.objects.get(code="jn-justice"), pos="sorted-child"
+        )
+    assert head_finds("jn-high", court_and_station) == set()
+    assert head_finds("jn-justice", court_and_station) == {court, station}
+    assert head_finds("jn-justice-east", court_and_station) == {station}
+    assert head_finds("jn-east", court_and_station) == set()
+
+
+def test_a_move_the_queue_missed_is_caught_by_reconcile(court_and_station):
+    """Unit paths are part of the version: reconcile rewrites the moved ones."""
+    court, station = court_and_station
+    Unit.objects.get(code="jn-city").move(
+        Unit.objects.get(code="jn-justice"), pos="sorted-child"
+    )
+    assert head_finds("jn-justice", court_and_station) == {station}
+    out = io.StringIO()
+    call_command("search_index", "--reconcile", "--kind", "petitions", stdout=out)
+    assert "2 updated" in out.getvalue()
+    assert head_finds("jn-justice", court_and_station) == {court, station}
+
+
+def test_renaming_a_category_reaches_its_petitions(
+    court_and_station, django_capture_on_commit_callbacks
+):
+    """A new name for a category is what the results show at once."""
+    category = Category.objects.get(code="enforcement")
+    category.name = "执行事务"
+    with django_capture_on_commit_callbacks(execute=True):
+        category.save()
+    court, _station = court_and_station
+    [found] = [doc for doc in staff_search("") if doc["tracking_no"] == court]
+    assert found["category_name"] == "执行事务"

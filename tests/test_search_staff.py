@@ -1,10 +1,13 @@
 """Staff search in the admin: one box, facets, highlights, masked people, saved
 searches, a clear message when the engine is down."""
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
+from django.utils.timezone import localtime
 
 from petitions import actions
 from search.backends import get_backend
@@ -56,6 +59,8 @@ def test_a_facet_link_narrows_the_list(demo_site, register, otp_client):
     asset = register(category="asset-disposal", subject="执行款何时到账", name="李四")
     page = otp_client.get(URL, {"q": "执行款"}).content.decode()
     assert page.count('<li class="petition-hit') == 2
+    month = localtime(asset.received_at).strftime("%Y-%m")
+    assert f"received_month={month}" in page and f"{month} (2)" in page
     link = re.search(r'href="\?([^"]*category=asset-disposal[^"]*)"', page).group(1)
     narrowed = otp_client.get(URL + "?" + link.replace("&amp;", "&")).content.decode()
     assert narrowed.count('<li class="petition-hit') == 1
@@ -170,3 +175,32 @@ def test_handlers_of_sibling_units_see_disjoint_results(
         east.tracking_no,
         west.tracking_no,
     }
+
+
+def test_a_petition_submitted_while_elasticsearch_is_down_is_found_after_reconcile(
+    demo_site, otp_client, django_capture_on_commit_callbacks, settings
+):
+    """Engine stopped: the submission succeeds and staff search says it is
+    unavailable (503, not 500); engine back, reconcile: found by its number."""
+    if not settings.ELASTICSEARCH_URL:
+        pytest.skip(
+            "Elasticsearch only: the database engine lives in the database that "
+            "takes the petition, so it cannot be down while saving works"
+        )
+    get_backend().clear("petitions")
+    with override_settings(ELASTICSEARCH_URL="http://127.0.0.1:9"):
+        with django_capture_on_commit_callbacks(execute=True):
+            petition = actions.submit(FIELDS).petition
+        down = otp_client.get(URL, {"q": petition.tracking_no})
+    assert petition.pk and down.status_code == 503
+    assert "try again shortly" in down.content.decode() or "稍后" in (
+        down.content.decode()
+    )
+    link = f'href="/admin/petitions/petition/{petition.pk}/"'
+    assert link not in otp_client.get(URL, {"q": petition.tracking_no}).content.decode()
+    call_command(
+        "search_index", "--reconcile", "--kind", "petitions", stdout=io.StringIO()
+    )
+    found = otp_client.get(URL, {"q": petition.tracking_no})
+    assert found.status_code == 200 and link in found.content.decode()
+    get_backend().clear("petitions")

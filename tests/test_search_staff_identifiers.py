@@ -107,7 +107,7 @@ def test_searches_saved_before_are_sealed_by_the_migration(otp_client):
     )
     SavedSearch.objects.create(user=otp_client.user, name="词", query_string="q=拖欠")
     migration = importlib.import_module(
-        "search.migrations.0004_saved_searches_seal_identifiers"
+        "search.migrations.0006_saved_searches_seal_identifiers"
     )
     migration.seal_saved_identifiers(apps, None)
     sealed = SavedSearch.objects.get(name="旧").query_string

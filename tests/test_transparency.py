@@ -30,9 +30,26 @@ def test_small_counts_are_hidden(counts, shown):
     assert transparency.suppressed(counts) == shown
 
 
+@pytest.mark.parametrize(
+    ("part", "whole", "shown"),
+    [
+        (4, 5, None),  # 80 %: the one late case would be known
+        (13, 13, None),  # 100 %: every case is known to be on time
+        (10, 14, None),  # four late: too few on that side
+        (5, 10, 50),
+        (9, 14, 64),
+        (0, 0, None),
+    ],
+)
+def test_a_rate_needs_five_cases_on_each_side(part, whole, shown):
+    """A rate is shown only when both the count and its complement reach 5."""
+    assert transparency.rate(part, whole) == shown
+
+
 @pytest.fixture
 def january(register):
-    """Thirteen enforcement requests in January 2026, all closed on time, six rated."""
+    """Thirteen enforcement requests in January 2026, closed: seven on time, six
+    late; twelve rated, seven of them satisfied."""
     category = Category.objects.get(code="enforcement")
     unit = Unit.objects.get(code="jn-city")
     for number in range(13):
@@ -48,7 +65,7 @@ def january(register):
             privacy_notice_version="1",
             received_at=received,
             status="closed",
-            accept_by=date(2026, 2, 28),
+            accept_by=date(2026, 2, 28) if number < 7 else date(2026, 1, 20),
         )
         Event.objects.create(
             petition=petition,
@@ -57,10 +74,10 @@ def january(register):
             to_status="closed",
             created_at=datetime(2026, 1, 25, 9, tzinfo=ZONE),
         )
-        if number < 6:
+        if number < 12:
             Rating.objects.create(
                 petition=petition,
-                verdict="satisfied" if number < 5 else "not_satisfied",
+                verdict="satisfied" if number < 7 else "not_satisfied",
                 created_at=datetime(2026, 1, 26, 9, tzinfo=ZONE),
             )
 
@@ -90,12 +107,13 @@ def test_public_page_never_shows_a_count_below_five(client, demo_site):
         assert found
         for cell in found:
             assert cell in {"<5", "—"} or cell.endswith("%") or int(cell) >= 5, cell
-    # January: 14 received (13 + the withdrawn one), 13 closed, all on time, 5 of 6
-    # rated satisfied.
-    assert row(en, "2026-01") == ["14", "13", "100%", "83%"]
+    # January: 14 received (13 + the withdrawn one), 13 closed, 7 on time and 6
+    # late, 7 of 12 rated satisfied.
+    assert row(en, "2026-01") == ["14", "13", "54%", "58%"]
     assert row(en, "2026-03") == ["<5", "<5", "—", "—"]
     assert row(en, "Enforcement")[0] == "16"  # 13 + P1, P2 and P4
     assert row(zh, "执行")[0] == "16"
+    assert "两侧均不少于 5 件" in zh and "某一侧件数过少" in zh
     assert row(en, "Other")[0] == "<5"
     assert "Handling in figures" in en
 

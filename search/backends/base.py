@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from search.documents import KINDS, Kind
 from search.highlight import highlight_source
-from search.text import ParsedQuery, normalize, parse_query
+from search.text import ParsedQuery, compact_normal, normalize, parse_query
 
 SORTS = ("relevance", "newest", "deadline")
 MAX_PER_PAGE = 100
@@ -97,16 +97,14 @@ class SearchPlan:
         return [compact(phrase) for phrase in self.parsed.phrases if compact(phrase)]
 
 
-NON_WORD = re.compile(r"[\W_]+")
-
-
 def compact(text: str) -> str:
-    """Normalised text without spaces or punctuation: what an exact phrase compares.
+    """A phrase as the database engine compares it (``search.text.compact_normal``).
 
     Elasticsearch's standard analyser drops the same characters between the
-    one-character tokens it makes of Chinese, so both engines agree on phrases.
+    one-character tokens it makes of Chinese and matches runs of letters or digits
+    as whole tokens, so both engines agree on phrases.
     """
-    return NON_WORD.sub("", normalize(text))
+    return compact_normal(normalize(text))
 
 
 def utc_iso(value: datetime) -> str:

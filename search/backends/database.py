@@ -5,11 +5,16 @@ answers the same ``SearchPlan``: every word required (in any text field), exact
 phrases compared with the compacted normalised text, excluded words removed,
 filters, facets and date ranges through ``SearchValue`` rows, which read the same on
 both databases.
+
+A rebuild loads a new generation of rows beside the live one and swaps them in one
+transaction; each search reads one snapshot (``read_snapshot``), so a reader never
+sees an empty, half-built or mixed index.
 """
 
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time
 from itertools import islice
@@ -25,11 +30,10 @@ from search.documents import (
     stored_source,
     text_values,
 )
-from search.models import SearchEntry, SearchText, SearchValue
-from search.text import index_forms
+from search.models import SearchBuild, SearchEntry, SearchText, SearchValue
+from search.text import compact_normal, index_forms
 
 from .base import (
-    NON_WORD,
     Hit,
     SearchBackend,
     SearchPlan,
@@ -58,10 +62,11 @@ def _iso(value) -> str:
 
 @dataclass
 class Row:
-    """The rows that index one document."""
+    """The rows that index one document, as field values: written once per
+    generation (the live rows and, during a rebuild, the next ones)."""
 
-    entry: SearchEntry
-    text: SearchText
+    entry: dict
+    text: dict
     values: list[tuple[str, str]]
 
 
@@ -73,14 +78,13 @@ def rows_for(kind: Kind, document: dict) -> Row:
         for value in text_values(document.get(name)):
             words, normal = index_forms(value)
             columns[weight].append(words)
-            compacts.append(NON_WORD.sub("", normal))
+            compacts.append(compact_normal(normal))
     values = [
         (name, value[:200])
         for name in kind.keyword_fields + kind.lookups
         for value in keyword_values(document.get(name))
     ]
-    entry = SearchEntry(
-        kind=kind.name,
+    entry = dict(
         key=str(document["id"]),
         version=str(document.get("version", "")),
         newest=_iso(document.get(kind.newest_field)),
@@ -89,7 +93,7 @@ def rows_for(kind: Kind, document: dict) -> Row:
             f"{name}={value}" for name, value in values if name in kind.keyword_fields
         ),
     )
-    text = SearchText(
+    text = dict(
         source=stored_source(kind, document),
         words_a=" ".join(columns["A"]),
         words_b=" ".join(columns["B"]),
@@ -102,6 +106,11 @@ def rows_for(kind: Kind, document: dict) -> Row:
         if _iso(document.get(name))
     ]
     return Row(entry, text, values)
+
+
+def next_generation(kind: str) -> str:
+    """The name a rebuild writes its new rows under until the swap."""
+    return f"{kind}~next"
 
 
 def _batches(items: Iterable, size: int):
@@ -128,42 +137,72 @@ class DatabaseBackend(SearchBackend):
             cursor.execute(f"SELECT 1 FROM {ENTRY} LIMIT 1")
 
     # Writing ------------------------------------------------------------------
+    #
+    # The live rows of a kind carry its name; a rebuild writes a whole new
+    # generation under ``<kind>~next`` (readers never look there), then swaps the
+    # names in one short transaction, so a reader sees the old index or the new
+    # one, never a mix, and never an empty one. While a ``SearchBuild`` row says a
+    # rebuild runs, every write goes to both generations.
 
-    def _delete_keys(self, kind: str, keys: list[str]) -> None:
-        entries = SearchEntry.objects.filter(kind=kind, key__in=keys)
-        ids = list(entries.values_list("pk", flat=True))
+    @staticmethod
+    def _delete_entries(ids: list[int]) -> None:
         for model in (SearchValue, SearchText):
             model.objects.filter(entry__in=ids)._raw_delete(model.objects.db)
         SearchEntry.objects.filter(pk__in=ids)._raw_delete(SearchEntry.objects.db)
 
-    def _write_batch(self, kind: Kind, documents: list[dict]) -> int:
-        built = [rows_for(kind, document) for document in documents]
+    def _delete_keys(self, name: str, keys: list[str]) -> None:
+        entries = SearchEntry.objects.filter(kind=name, key__in=keys)
+        self._delete_entries(list(entries.values_list("pk", flat=True)))
+
+    def _drop(self, name: str) -> None:
+        """Remove a generation batch by batch (each batch its own transaction)."""
+        entries = SearchEntry.objects.filter(kind=name).values_list("pk", flat=True)
+        while ids := list(entries[:BATCH]):
+            with transaction.atomic():
+                self._delete_entries(ids)
+
+    def _write_batch(self, names: list[str], built: list[Row]) -> int:
         with transaction.atomic():
-            self._delete_keys(kind.name, [row.entry.key for row in built])
-            SearchEntry.objects.bulk_create([row.entry for row in built])
-            for row in built:
-                row.text.entry = row.entry
-            SearchText.objects.bulk_create([row.text for row in built])
-            SearchValue.objects.bulk_create(
-                SearchValue(entry=row.entry, name=name, value=value)
-                for row in built
-                for name, value in row.values
-            )
+            for name in names:
+                self._delete_keys(name, [row.entry["key"] for row in built])
+                entries = SearchEntry.objects.bulk_create(
+                    SearchEntry(kind=name, **row.entry) for row in built
+                )
+                SearchText.objects.bulk_create(
+                    SearchText(entry=entry, **row.text)
+                    for entry, row in zip(entries, built, strict=True)
+                )
+                SearchValue.objects.bulk_create(
+                    SearchValue(entry=entry, name=field, value=value)
+                    for entry, row in zip(entries, built, strict=True)
+                    for field, value in row.values
+                )
         return len(built)
+
+    @staticmethod
+    def _targets(kind: str) -> list[str]:
+        """Where a write goes: the live rows, and the next ones during a rebuild."""
+        if SearchBuild.objects.filter(kind=kind).exists():
+            return [kind, next_generation(kind)]
+        return [kind]
 
     def upsert(self, kind: str, documents: Iterable[dict]) -> int:
         spec = KINDS[kind]
         try:
+            targets = self._targets(kind)
             return sum(
-                self._write_batch(spec, batch) for batch in _batches(documents, BATCH)
+                self._write_batch(targets, [rows_for(spec, doc) for doc in batch])
+                for batch in _batches(documents, BATCH)
             )
         except DatabaseError as error:
             raise SearchUnavailable(str(error)) from error
 
     def delete(self, kind: str, ids: Iterable[str]) -> None:
+        names = [kind, next_generation(kind)]
         for batch in _batches((str(key) for key in ids), BATCH):
             with transaction.atomic():
-                self._delete_keys(kind, batch)
+                for name in names:
+                    self._delete_keys(name, batch)
 
     def versions(self, kind: str) -> dict[str, str]:
         return dict(SearchEntry.objects.filter(kind=kind).values_list("key", "version"))
@@ -174,23 +213,36 @@ class DatabaseBackend(SearchBackend):
         documents: Iterable[dict],
         progress: Callable[[int], None] | None = None,
     ) -> int:
-        """Rewrite every document batch by batch, then drop the ones that are gone:
-        each batch replaces its rows in one transaction, so readers always see a
-        whole index."""
+        """Write a new generation beside the live one, then swap them in one
+        transaction and drop the old one: readers see one whole index throughout."""
         spec = KINDS[kind]
-        seen: set[str] = set()
+        upcoming, retired = next_generation(kind), f"{kind}~old"
+        # What a rebuild that died half-way left behind.
+        self._drop(upcoming)
+        self._drop(retired)
+        SearchBuild.objects.update_or_create(kind=kind)
         written = 0
-        for batch in _batches(documents, BATCH):
-            written += self._write_batch(spec, batch)
-            seen.update(str(document["id"]) for document in batch)
-            if progress:
-                progress(written)
-        gone = [key for key in self.versions(kind) if key not in seen]
-        self.delete(kind, gone)
+        try:
+            for batch in _batches(documents, BATCH):
+                built = [rows_for(spec, document) for document in batch]
+                written += self._write_batch([upcoming], built)
+                if progress:
+                    progress(written)
+            with transaction.atomic():
+                SearchEntry.objects.filter(kind=kind).update(kind=retired)
+                SearchEntry.objects.filter(kind=upcoming).update(kind=kind)
+                SearchBuild.objects.filter(kind=kind).delete()
+        except BaseException:
+            SearchBuild.objects.filter(kind=kind).delete()
+            self._drop(upcoming)
+            raise
+        self._drop(retired)
         return written
 
     def clear(self, kind: str) -> None:
-        self.delete(kind, list(self.versions(kind)))
+        SearchBuild.objects.filter(kind=kind).delete()
+        for name in (kind, next_generation(kind), f"{kind}~old"):
+            self._drop(name)
 
     # Searching ----------------------------------------------------------------
 
@@ -317,7 +369,7 @@ class DatabaseBackend(SearchBackend):
             f"WHERE {where_sql} ORDER BY {self._order(plan)} LIMIT %s OFFSET %s"
         )
         try:
-            with connection.cursor() as cursor:
+            with read_snapshot(), connection.cursor() as cursor:
                 if plan.facets:
                     # One pass over the matches gives the total and the facets.
                     cursor.execute(
@@ -342,6 +394,36 @@ class DatabaseBackend(SearchBackend):
             for pk, key, score in rows
         ]
         return SearchResult(total=total, hits=hits, facets=facets)
+
+
+@contextmanager
+def read_snapshot():
+    """One search's statements (count or facets, the page, its sources) read one
+    state of the index, so a rebuild swapping generations meanwhile can make
+    neither the total disagree with the page nor a hit lose its text.
+
+    PostgreSQL: a read-only REPEATABLE READ transaction. SQLite: a deferred
+    transaction, which in WAL mode reads one snapshot without taking the write
+    lock (Django's own transactions here are IMMEDIATE, which would). Inside a
+    caller's transaction, that transaction decides."""
+    if connection.in_atomic_block or not connection.get_autocommit():
+        yield
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("ROLLBACK")  # it only read
+        except DatabaseError:  # SQLite already ended it after an error
+            pass
 
 
 def count_facets(rows, names: list[str]) -> dict[str, list[tuple[str, int]]]:

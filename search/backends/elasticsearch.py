@@ -2,7 +2,9 @@
 
 Readers and writers use the kind's alias; ``rebuild`` loads a new versioned index
 (``<alias>-v<milliseconds>``) and moves the alias in one atomic ``update_aliases``
-call, so a search running meanwhile sees the old index until the new one is whole.
+call, so a search running meanwhile sees the old index until the new one is whole;
+a search caught on the old index as it is deleted is refused whole by the engine
+(no partial results) and asked again, of the new one.
 """
 
 import logging
@@ -309,14 +311,33 @@ class ElasticsearchBackend(SearchBackend):
             ] + tiebreak
         return ["_score"] + tiebreak
 
+    def _response(self, plan: SearchPlan):
+        """The engine's answer, whole or not at all.
+
+        A rebuild deletes the old index right after it moved the alias; a search
+        that had resolved the alias to the old index then fails (partial results
+        are refused, so it cannot come back empty or half). Asked again, the alias
+        names the new index."""
+        search = self.build_search(plan).params(allow_partial_search_results=False)
+        for attempt in range(2):
+            try:
+                return search.execute()
+            except NotFoundError:
+                if attempt or not self._indices_behind(plan.kind):
+                    # Nothing indexed yet for this kind: an empty answer.
+                    return None
+            except ApiError as error:  # the engine answered: not an outage
+                if attempt:
+                    raise SearchUnavailable(str(error)) from error
+        return None
+
     def execute(self, plan: SearchPlan) -> SearchResult:
         try:
-            response = self.build_search(plan).execute()
-        except NotFoundError:
-            # Nothing indexed yet for this kind: an empty answer, not an outage.
-            return SearchResult(total=0, hits=[], facets={})
+            response = self._response(plan)
         except (TransportError, ApiError) as error:
             raise SearchUnavailable(str(error)) from error
+        if response is None:
+            return SearchResult(total=0, hits=[], facets={})
         hits = [
             Hit(
                 id=hit.meta.id,

@@ -10,7 +10,15 @@ class Command(BaseCommand):
         backend = settings.TASKS["default"]["BACKEND"]
         if backend.endswith("RQBackend"):
             self.stdout.write("Worker: RQ on Redis")
-            call_command("rqworker", "default", job_class="django_tasks_rq.Job")
+            # RQ moves deferred jobs (``run_after``: the search index's retries)
+            # to the queue only in a worker that runs its scheduler; without it
+            # they would wait in the scheduled registry for ever.
+            call_command(
+                "rqworker",
+                "default",
+                job_class="django_tasks_rq.Job",
+                with_scheduler=True,
+            )
         else:
             self.stdout.write("Worker: database queue")
             call_command("db_worker", queue_name="*", interval=1.0)

@@ -35,7 +35,7 @@ def seal_saved_identifiers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal_search", "0003_saved_search"),
+        ("portal_search", "0005_search_build"),
     ]
 
     operations = [
