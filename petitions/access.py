@@ -99,3 +99,78 @@ def roles_in(user, unit) -> set[Role]:
         ):
             roles.add(Role(membership.role))
     return roles
+
+
+def own_units(user):
+    """The units of the user's own memberships (not the units below them)."""
+    if not _active(user):
+        return Unit.objects.none()
+    return Unit.objects.filter(memberships__user=user).distinct()
+
+
+def heads_of(unit) -> list:
+    """The active heads of ``unit`` (not of the units above it)."""
+    if unit is None:
+        return []
+    return [
+        membership.user
+        for membership in UnitMembership.objects.filter(
+            unit=unit, role=Role.HEAD, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def _strictly_above(unit, other) -> bool:
+    return other.path.startswith(unit.path) and other.path != unit.path
+
+
+def _leading_units(user, petition_unit) -> list:
+    """The units where the user is head or supervisor that hold the petition
+    (its own unit or one above it): where a supervision order can come from."""
+    if not _active(user):
+        return []
+    if user.is_superuser:
+        if petition_unit is None:
+            return list(Unit.objects.all())
+        return [*petition_unit.get_ancestors(), petition_unit]
+    units = [m.unit for m in _memberships(user) if m.role in REACHING_DOWN]
+    return [
+        unit
+        for unit in units
+        if petition_unit is None or petition_unit.path.startswith(unit.path)
+    ]
+
+
+def supervision_targets(user, petition_unit):
+    """The units the user may order (交办/督办) to handle a petition of
+    ``petition_unit``: units strictly below one of their leading units that
+    holds the petition. A superior assigns down, never to itself or sideways."""
+    condition = None
+    for unit in _leading_units(user, petition_unit):
+        below = Q(path__startswith=unit.path, depth__gt=unit.depth)
+        condition = below if condition is None else condition | below
+    if condition is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(condition).order_by("path")
+
+
+def ordering_unit(user, petition_unit, target):
+    """The unit an order from ``user`` to ``target`` comes from: the nearest of
+    their leading units strictly above ``target``; None when they may not order."""
+    if target is None:
+        return None
+    found = [
+        unit
+        for unit in _leading_units(user, petition_unit)
+        if _strictly_above(unit, target)
+    ]
+    return max(found, key=lambda unit: unit.depth, default=None)
+
+
+def own_roles_in(user, unit) -> set[Role]:
+    """The roles of the user's memberships in ``unit`` itself (a superuser's: head)."""
+    if not _active(user) or unit is None:
+        return set()
+    if user.is_superuser:
+        return {Role.HEAD}
+    return {Role(m.role) for m in _memberships(user) if m.unit_id == unit.pk}

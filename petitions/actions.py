@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from portal.security import audit
@@ -20,7 +21,7 @@ from portal.security.crypto import keyed_hash
 
 from . import attachments as files
 from . import conf, notifications, search_hooks
-from .deadlines import add_days, handling_working_days
+from .deadlines import add_days, days_between, handling_working_days
 from .forms import PetitionForm, RegistrationForm
 from .identifiers import format_tracking_no, new_access_code, new_access_code_hash
 from .models import (
@@ -38,6 +39,7 @@ from .models import (
     SupervisionOrder,
 )
 from .workflow import (
+    OPEN,
     TRANSITIONS,
     Action,
     Role,
@@ -159,7 +161,7 @@ def create_petition(form, *, channel, language, actor, actor_role, event, reques
                 phone_hash=keyed_hash(fields["phone"]) if fields["phone"] else "",
                 channel=channel,
                 language=language,
-                unit=fields["category"].routing_unit(),
+                unit=fields["category"].routing_unit(fields["region"]),
                 first_contact=actor,
                 consent_at=now,
                 privacy_notice_version=conf.privacy_notice_version(),
@@ -247,7 +249,11 @@ def can_rate(petition) -> bool:
 
 
 def rate(petition, verdict, comment="", *, request=None) -> Rating:
-    """The petitioner rates the answer to a closed petition, once per closing."""
+    """The petitioner rates the answer to a closed petition, once per closing.
+
+    "Not satisfied" while a review may still be asked records that offer in the
+    public timeline; the tracking page and the API offer the review itself.
+    """
     if verdict not in Rating.Verdict.values:
         raise PetitionRefused(
             _("Choose one of the ratings."),
@@ -270,6 +276,10 @@ def rate(petition, verdict, comment="", *, request=None) -> Rating:
             comment=comment,
             created_at=timezone.now(),
         )
+        note = ""
+        review_until = review_request_deadline(petition)
+        if verdict == Rating.Verdict.NOT_SATISFIED and review_until:
+            note = review_offer(review_until, petition.review_level)
         write_event(
             petition,
             EventKind.RATE,
@@ -277,6 +287,7 @@ def rate(petition, verdict, comment="", *, request=None) -> Rating:
             Role.PETITIONER,
             petition.status,
             petition.status,
+            note=note,
         )
         audit.record(request, "petition.rated", obj=petition, verdict=verdict)
         after_commit(petition)
@@ -284,30 +295,58 @@ def rate(petition, verdict, comment="", *, request=None) -> Rating:
 
 
 def withdraw(petition, reason="", *, request=None) -> Petition:
-    """The petitioner withdraws an open request (workflow: withdraw)."""
-    with transaction.atomic():
-        petition = Petition.objects.select_for_update().get(pk=petition.pk)
-        try:
-            target = check_transition(
-                Action.WITHDRAW, petition.status, {Role.PETITIONER}
-            )
-        except TransitionNotAllowed as refusal:
-            raise PetitionRefused(refusal.message, code=refusal.reason) from None
-        previous = petition.status
-        petition.status = target
-        petition.save(update_fields=["status", "updated_at"])
-        write_event(
-            petition,
-            Action.WITHDRAW,
-            None,
-            Role.PETITIONER,
-            previous,
-            target,
-            note=str(reason or "")[:2000],
-        )
-        audit.record(request, "petition.withdrawn", obj=petition)
-        after_commit(petition)
-    return petition
+    """The petitioner withdraws an open request (workflow: withdraw); the handler
+    and the first-contact person are told."""
+    return transition(
+        petition,
+        Action.WITHDRAW,
+        actor=None,
+        request=request,
+        note=_text(reason, 2000),
+    )
+
+
+def last_answered_at(petition):
+    """When the petitioner was last answered: the latest reply or refusal."""
+    reply = petition.replies.order_by("-created_at").first()
+    declined = (
+        petition.events.filter(action=Action.DECLINE).order_by("-created_at").first()
+    )
+    times = [found.created_at for found in (reply, declined) if found is not None]
+    return max(times) if times else None
+
+
+def review_request_deadline(petition):
+    """The last day on which the petitioner may ask for a review (复查) or
+    re-review (复核) now; None when none can be asked."""
+    if (
+        petition.status not in TRANSITIONS[Action.REOPEN].sources
+        or petition.review_level >= MAX_REVIEWS
+    ):
+        return None
+    return review_window_end(petition)
+
+
+def review_window_end(petition):
+    """PETITIONS_REVIEW_REQUEST_DAYS after the last answer."""
+    answered = last_answered_at(petition) or petition.updated_at
+    return timezone.localdate(answered) + timedelta(days=conf.review_request_days())
+
+
+def can_ask_review(petition) -> bool:
+    deadline = review_request_deadline(petition)
+    return deadline is not None and timezone.localdate() <= deadline
+
+
+def review_name(level: int) -> str:
+    return _("review (复查)") if level <= 1 else _("re-review (复核)")
+
+
+def review_offer(deadline, review_level) -> str:
+    return _(
+        "Not satisfied: you may ask the next-higher unit for a %(review)s until "
+        "%(date)s."
+    ) % {"review": review_name(review_level + 1), "date": deadline.isoformat()}
 
 
 # --- The closed loop: one function per workflow action, all through ``transition``.
@@ -337,7 +376,13 @@ def same_time(seen, current) -> bool:
 
 def acting_role(roles) -> Role:
     """The role an Event names when the actor holds several that allow it."""
-    for role in (Role.HEAD, Role.SUPERVISOR, Role.HANDLER, Role.RECEPTION):
+    for role in (
+        Role.HEAD,
+        Role.SUPERVISOR,
+        Role.HANDLER,
+        Role.RECEPTION,
+        Role.PETITIONER,
+    ):
         if role in roles:
             return role
     return Role.SYSTEM
@@ -354,12 +399,17 @@ def transition(
     request=None,
     change=None,
     notify_petitioner=False,
+    also_notify=None,
 ):
     """Take ``action`` on ``petition`` for ``actor``, or refuse and change nothing.
 
-    ``seen`` is the (status, updated_at) pair the caller's page showed; when the
-    row differs now, the action is refused as "changed". ``change(petition)``
-    applies the action's own fields under the lock and returns an optional note.
+    ``actor`` None is the petitioner, acting with number and code. ``seen`` is the
+    (status, updated_at) pair the caller's page showed; when the row differs now,
+    the action is refused as "changed". ``change(petition)`` applies the action's
+    own fields under the lock and returns an optional note. ``notify_petitioner``
+    (True for a progress notice, or a notice kind) writes the petitioner's notices
+    in the same transaction. The first-contact person and the handler (before and
+    after the change) are told, and whoever ``also_notify(petition)`` names.
     """
     from . import access, staff_notices
 
@@ -375,9 +425,9 @@ def transition(
                 .filter(pk=petition.pk)
                 .first()
             )
-            if (
-                locked is None
-                or not access.petitions_in_scope(actor).filter(pk=locked.pk).exists()
+            if locked is None or (
+                actor is not None
+                and not access.petitions_in_scope(actor).filter(pk=locked.pk).exists()
             ):
                 raise PetitionRefused(
                     _("This petition is not in your units."), code="out_of_scope"
@@ -394,17 +444,21 @@ def transition(
                     % {"status": locked.get_status_display()},
                     code="changed",
                 )
-            roles = access.roles_in(actor, locked.unit)
+            roles = (
+                {Role.PETITIONER}
+                if actor is None
+                else access.roles_in(actor, locked.unit)
+            )
             try:
                 target = check_transition(action, locked.status, roles)
             except TransitionNotAllowed as error:
                 raise PetitionRefused(error.message, code=error.reason) from None
             role = acting_role(roles & TRANSITIONS[action].roles)
-            previous = locked.status
+            previous, handler_before = locked.status, locked.handler
             locked.status = target
             extra = change(locked) if change else None
             locked.save()
-            write_event(
+            event = write_event(
                 locked,
                 action,
                 actor,
@@ -422,23 +476,29 @@ def transition(
                 from_status=previous,
                 to_status=target,
             )
-            notices = (
-                notifications.prepare(locked, notifications.Kind.UPDATE)
-                if notify_petitioner
-                else []
+            notices = []
+            if notify_petitioner:
+                kind = (
+                    notify_petitioner
+                    if isinstance(notify_petitioner, str)
+                    else notifications.Kind.UPDATE
+                )
+                notices = notifications.prepare(locked, kind)
+            staff = staff_notices.recipients(
+                locked.first_contact,
+                handler_before,
+                locked.handler,
+                *(also_notify(locked) if also_notify else ()),
             )
+            text = _("%(action)s: %(status)s") % {
+                "action": action.label,
+                "status": locked.get_status_display(),
+            }
             staff_notices.notify_on_commit(
-                [
-                    pk
-                    for pk in staff_notices.recipients(
-                        locked.first_contact, locked.handler
-                    )
-                    if pk != getattr(actor, "pk", None)
-                ],
+                [pk for pk in staff if pk != getattr(actor, "pk", None)],
                 _("%(number)s: %(action)s")
                 % {"number": locked.tracking_no, "action": action.label},
-                _("%(action)s: %(status)s")
-                % {"action": action.label, "status": locked.get_status_display()},
+                f"{text}\n{event.note}" if event.note else text,
             )
             after_commit(locked, notices)
     except PetitionRefused as error:
@@ -495,7 +555,7 @@ def accept(petition, *, actor, category=None, seen=None, request=None):
     def change(locked):
         if category is not None and category.pk != locked.category_id:
             locked.category = category
-            locked.unit = category.routing_unit() or locked.unit
+            locked.unit = category.routing_unit(locked.region) or locked.unit
         locked.due_at = handling_due(locked, timezone.localdate())
         locked.expected_by = locked.due_at
         return ""
@@ -585,14 +645,29 @@ def request_materials(petition, missing, *, actor, seen=None, request=None):
     )
 
 
+def running_clock(petition) -> str:
+    """The deadline rule behind ``due_at`` now: handling, or the review clocks."""
+    return {
+        0: DeadlineRule.Kind.HANDLING,
+        1: DeadlineRule.Kind.REVIEW,
+    }.get(petition.review_level, DeadlineRule.Kind.RE_REVIEW)
+
+
 def receive_materials(petition, *, actor, seen=None, request=None):
-    """The materials came: the clock runs again, the due date moves by the pause."""
+    """The materials came: the clock runs again, the due date moves by the pause,
+    counted as the running clock's rule counts (working days or calendar days)."""
 
     def change(locked):
         today = timezone.localdate()
         if locked.paused_since and locked.due_at:
-            paused = (today - locked.paused_since).days
-            locked.due_at += timedelta(days=paused)
+            _days, working = DeadlineRule.for_category(
+                locked.category, running_clock(locked)
+            )
+            paused = days_between(locked.paused_since, today, working=working)
+            if working:
+                locked.due_at = add_days(locked.due_at, paused, working=True)
+            else:
+                locked.due_at += timedelta(days=paused)
             locked.expected_by = locked.due_at
         locked.paused_since = None
         return ""
@@ -607,6 +682,20 @@ def receive_materials(petition, *, actor, seen=None, request=None):
     )
 
 
+def checked_extension_days(days, category) -> tuple[int, bool]:
+    """(days, working?) when ``days`` is a whole number from 1 to the extension
+    rule's limit; PetitionRefused on "days" otherwise."""
+    limit, working = DeadlineRule.for_category(category, DeadlineRule.Kind.EXTENSION)
+    try:
+        days = int(str(days).strip())
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= limit:
+        message = _("An extension is from 1 to %(limit)s days.") % {"limit": limit}
+        raise PetitionRefused(message, errors={"days": [message]})
+    return days, working
+
+
 def request_extension(petition, days, reason, *, actor, request=None):
     """A handler asks the unit's heads for more time: an internal event and a
     notice to the heads; the head decides with ``extend``."""
@@ -614,6 +703,7 @@ def request_extension(petition, days, reason, *, actor, request=None):
 
     reason = _required(reason, "reason", _("Give the reason for the extension."))
     target = access.petition_for(actor, petition.pk)
+    days, _working = checked_extension_days(days, target.category)
     if Role.HANDLER not in access.roles_in(actor, target.unit) or (
         target.status not in TRANSITIONS[Action.EXTEND].sources
     ):
@@ -656,29 +746,20 @@ def extend(petition, days, reason, *, actor, seen=None, request=None):
     """The head extends the deadline once, by at most the rule's days; the
     petitioner is told the reason."""
     reason = _required(reason, "reason", _("Give the reason told to the petitioner."))
-    try:
-        days = int(days)
-    except (TypeError, ValueError):
-        days = 0
 
     def change(locked):
-        limit, working = DeadlineRule.for_category(
-            locked.category, DeadlineRule.Kind.EXTENSION
-        )
         if locked.extension_days:
             raise PetitionRefused(
                 _("This petition was already extended once."), code="extended"
             )
-        if not 1 <= days <= limit:
-            message = _("An extension is from 1 to %(limit)s days.") % {"limit": limit}
-            raise PetitionRefused(message, errors={"days": [message]})
-        locked.extension_days = days
+        extension, working = checked_extension_days(days, locked.category)
+        locked.extension_days = extension
         locked.due_at = add_days(
-            locked.due_at or timezone.localdate(), days, working=working
+            locked.due_at or timezone.localdate(), extension, working=working
         )
         locked.expected_by = locked.due_at
         return _("Extended by %(days)s days: %(reason)s") % {
-            "days": days,
+            "days": extension,
             "reason": reason,
         }
 
@@ -747,7 +828,8 @@ def return_petition(petition, note, *, actor, seen=None, request=None):
 
 
 def reply(petition, body, *, actor, seen=None, request=None):
-    """The unit's answer to the petitioner (signed by the unit, not the person)."""
+    """The unit's answer to the petitioner (signed by the unit, not the person);
+    its notices are written in the same transaction, so none is lost."""
     body = _required(body, "body", _("Write the reply."))
 
     def change(locked):
@@ -760,18 +842,49 @@ def reply(petition, body, *, actor, seen=None, request=None):
         )
         return ""
 
-    locked = transition(
+    return transition(
         petition,
         Action.REPLY,
         actor=actor,
         seen=seen,
         request=request,
         change=change,
+        notify_petitioner=notifications.Kind.REPLY,
     )
-    with transaction.atomic():
-        notices = notifications.prepare(locked, notifications.Kind.REPLY)
-        after_commit(locked, notices)
-    return locked
+
+
+@dataclass
+class LinkedReplies:
+    """What "reply to all linked" did: the petition answered first, then each
+    linked one answered, or the reason it was not."""
+
+    petition: Petition
+    replied: list
+    refused: list  # (petition, message)
+
+
+def reply_with_linked(petition, body, *, actor, seen=None, request=None):
+    """Linked petitions are handled together and every petitioner is answered:
+    the same reply goes to ``petition`` and to each linked petition in the
+    actor's scope, each through ``reply`` (its own Reply, Event and notices)."""
+    from . import access
+
+    answered = reply(petition, body, actor=actor, seen=seen, request=request)
+    result = LinkedReplies(answered, [], [])
+    others = access.petitions_in_scope(actor).filter(
+        pk__in=answered.linked.values("pk")
+    )
+    for other in others.order_by("tracking_no"):
+        try:
+            result.replied.append(reply(other, body, actor=actor, request=request))
+        except PetitionRefused as refusal:
+            result.refused.append((other, refusal.message))
+    return result
+
+
+def unanswered_linked(petition):
+    """Linked petitions whose petitioner still waits for an answer."""
+    return petition.linked.filter(status__in=OPEN).order_by("tracking_no")
 
 
 def close(petition, outcome, *, actor, seen=None, request=None):
@@ -795,42 +908,56 @@ def close(petition, outcome, *, actor, seen=None, request=None):
     )
 
 
-def reopen(petition, note, *, actor, seen=None, request=None):
-    """Review (复查) then re-review (复核) on a dissatisfied petitioner's request:
-    a new clock, at most twice."""
-    note = _required(note, "note", _("Say what the review is about."))
+#: Review (复查), then re-review (复核): never a third time.
+MAX_REVIEWS = 2
+
+
+def review_change(reason):
+    """The one code path of a review, whoever asks: the petition goes up to the
+    next-higher unit (it stays at the top of the tree) as accepted, for that
+    unit to assign, on the review or re-review clock."""
 
     def change(locked):
-        if locked.review_level >= 2:
+        if locked.review_level >= MAX_REVIEWS:
             raise PetitionRefused(
-                _("This petition was already re-reviewed; it cannot be reopened."),
+                _(
+                    "This request was already re-reviewed (复核): it cannot be "
+                    "reviewed again."
+                ),
                 code="reviewed",
             )
-        last_reply = locked.replies.order_by("-created_at").first()
-        window = conf.review_request_days()
-        if last_reply and timezone.localdate() > (
-            timezone.localdate(last_reply.created_at) + timedelta(days=window)
-        ):
+        if timezone.localdate() > review_window_end(locked):
             raise PetitionRefused(
                 _(
                     "A review may be asked within %(days)s days of the reply; "
                     "that time has passed."
                 )
-                % {"days": window},
+                % {"days": conf.review_request_days()},
                 code="review_too_late",
             )
         locked.review_level += 1
-        kind = (
-            DeadlineRule.Kind.REVIEW
-            if locked.review_level == 1
-            else DeadlineRule.Kind.RE_REVIEW
+        reviewer = (locked.unit.get_parent() if locked.unit else None) or locked.unit
+        days, working = DeadlineRule.for_category(
+            locked.category, running_clock(locked)
         )
-        days, working = DeadlineRule.for_category(locked.category, kind)
+        locked.unit, locked.handler, locked.returns_to = reviewer, None, None
         locked.due_at = add_days(timezone.localdate(), days, working=working)
         locked.expected_by = locked.due_at
         locked.outcome = ""
         locked.extension_days = 0
-        return note
+        locked.paused_since = None
+        return _("%(review)s by %(unit)s, answer due %(date)s: %(reason)s") % {
+            "review": capfirst(review_name(locked.review_level)),
+            "unit": reviewer.display_name if reviewer else "—",
+            "date": locked.due_at.isoformat(),
+            "reason": reason,
+        }
+
+    return change
+
+
+def start_review(petition, reason, *, actor, seen=None, request=None):
+    from . import access
 
     return transition(
         petition,
@@ -838,13 +965,37 @@ def reopen(petition, note, *, actor, seen=None, request=None):
         actor=actor,
         seen=seen,
         request=request,
-        change=change,
+        change=review_change(reason),
         notify_petitioner=True,
+        also_notify=lambda locked: access.heads_of(locked.unit),
     )
 
 
-def supervise(petition, instructions, due_on, *, actor, seen=None, request=None):
-    """交办/督办: a superior unit orders the petition's unit to report by ``due_on``."""
+def ask_review(petition, reason, *, request=None):
+    """The petitioner, not satisfied with the answer, asks the next-higher unit
+    for a review (复查), later a re-review (复核), within the window."""
+    reason = _required(
+        _text(reason, 2000),
+        "reason",
+        _("Say why you are not satisfied with the answer."),
+    )
+    return start_review(petition, reason, actor=None, request=request)
+
+
+def reopen(petition, note, *, actor, seen=None, request=None):
+    """Staff record a review request the petitioner made by phone, letter or at a
+    follow-up call: the same review as ``ask_review``."""
+    note = _required(note, "note", _("Say what the review is about."))
+    return start_review(petition, note, actor=actor, seen=seen, request=request)
+
+
+def supervise(
+    petition, instructions, due_on, *, actor, to_unit=None, seen=None, request=None
+):
+    """交办/督办: a head or supervisor of a unit above the petition's orders a unit
+    below their own (the petition's unit, or the unit it should go to) to handle
+    it and report back by ``due_on``. Ordered to another unit, a petition not yet
+    given to a handler moves there; its return goes back to the ordering unit."""
     from . import access
 
     instructions = _required(instructions, "instructions", _("Write the instructions."))
@@ -853,30 +1004,36 @@ def supervise(petition, instructions, due_on, *, actor, seen=None, request=None)
         raise PetitionRefused(message, errors={"due_on": [message]})
 
     def change(locked):
-        ordering = (
-            next(
-                (
-                    unit
-                    for unit in access.units_in_scope(actor).order_by("-depth")
-                    if locked.unit
-                    and locked.unit.path.startswith(unit.path)
-                    and unit.pk != locked.unit_id
+        target = to_unit or locked.unit
+        ordering = access.ordering_unit(actor, locked.unit, target)
+        if ordering is None:
+            raise PetitionRefused(
+                _(
+                    "Only a head or supervisor of a superior unit orders "
+                    "supervision, to a unit below their own."
                 ),
-                None,
+                code="wrong_unit",
             )
-            or (locked.unit.get_parent() if locked.unit else None)
-            or locked.unit
-        )
+        if target.pk != locked.unit_id:
+            if locked.status not in (Status.RECEIVED, Status.ACCEPTED):
+                message = _(
+                    "A petition already given to a handler is supervised where it "
+                    "is: choose its own unit, or have it transferred first."
+                )
+                raise PetitionRefused(message, errors={"to_unit": [message]})
+            locked.unit, locked.handler, locked.returns_to = target, None, ordering
         SupervisionOrder.objects.create(
             petition=locked,
             from_unit=ordering,
-            to_unit=locked.unit,
+            to_unit=target,
             instructions=instructions,
             due_on=due_on,
             created_by=actor,
             created_at=timezone.now(),
         )
-        return _("Feedback due %(date)s: %(text)s") % {
+        return _("%(from)s → %(to)s, feedback due %(date)s: %(text)s") % {
+            "from": ordering.display_name,
+            "to": target.display_name,
             "date": due_on.isoformat(),
             "text": instructions,
         }
@@ -889,38 +1046,60 @@ def supervise(petition, instructions, due_on, *, actor, seen=None, request=None)
         request=request,
         change=change,
         public=False,
+        also_notify=lambda locked: access.heads_of(locked.unit),
     )
 
 
 def supervision_feedback(order, text, *, actor, request=None):
-    """The ordered unit reports back; an internal event on the petition."""
-    from . import access
+    """The ordered unit's head or handler reports back; an internal event on the
+    petition, and a notice to the ordering unit's heads and the order's author."""
+    from . import access, staff_notices
 
     text = _required(text, "feedback", _("Write the feedback."))
-    if not access.roles_in(actor, order.to_unit) & {Role.HANDLER, Role.HEAD}:
+    petition = order.petition
+    roles = access.own_roles_in(actor, order.to_unit) & {Role.HANDLER, Role.HEAD}
+    if not roles:
         audit.record(
-            request, "petition.feedback", obj=order.petition, success=False, user=actor
+            request, "petition.feedback", obj=petition, success=False, user=actor
         )
         raise PetitionRefused(
             _("Only the ordered unit reports back."), code="wrong_unit"
         )
     with transaction.atomic():
-        order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+        order = (
+            SupervisionOrder.objects.select_for_update(of=("self",))
+            .select_related("created_by", "from_unit")
+            .get(pk=order.pk)
+        )
+        if order.feedback_at:
+            raise PetitionRefused(
+                _("This order was already answered."), code="answered"
+            )
         order.feedback, order.feedback_at = text, timezone.now()
         order.save(update_fields=["feedback", "feedback_at"])
-        status = order.petition.status
         write_event(
-            order.petition,
+            petition,
             EventKind.FEEDBACK,
             actor,
-            Role.HANDLER,
-            status,
-            status,
+            acting_role(roles),
+            petition.status,
+            petition.status,
             note=text,
             public=False,
         )
-        audit.record(request, "petition.feedback", obj=order.petition, user=actor)
-        after_commit(order.petition)
+        audit.record(request, "petition.feedback", obj=petition, user=actor)
+        after_commit(petition)
+        staff_notices.notify_on_commit(
+            [
+                pk
+                for pk in staff_notices.recipients(
+                    order.created_by, *access.heads_of(order.from_unit)
+                )
+                if pk != actor.pk
+            ],
+            _("%(number)s: supervision feedback") % {"number": petition.tracking_no},
+            text,
+        )
     return order
 
 
@@ -962,8 +1141,9 @@ def add_note(petition, text, *, actor, request=None):
 def record_follow_up(follow_up, verdict, result, *, actor, request=None):
     """The follow-up call's result and the petitioner's rating; an internal event.
 
-    "Not satisfied" leaves the petition closed: a head or supervisor may then
-    reopen it for review from the same page.
+    "Not satisfied" leaves the petition closed: when the petitioner asks for a
+    review on the call, a head or supervisor records it (``reopen``), which sends
+    it to the next-higher unit as the petitioner's own request would.
     """
     from . import access
 

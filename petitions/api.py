@@ -3,7 +3,8 @@
 Bodies are read here (JSON, or multipart with attachments) and handed to the same
 actions and forms as the web pages, so the rules and their messages are the
 page's own. Every refusal is JSON: 422 with field-level messages in the request's
-language, 404 (one body for every wrong number or code), 429 over a limit.
+language, 404 (one body for every wrong number or code), 429 over a limit (with
+Retry-After).
 """
 
 import json
@@ -22,6 +23,7 @@ from ninja.errors import HttpError, ValidationError
 
 from . import actions, limits, tracking
 from .models import Category, Rating
+from .regions import region_choices
 
 
 class PetitionsAPI(NinjaAPI):
@@ -40,7 +42,8 @@ api = PetitionsAPI(
     version="1",
     description=(
         "Submit a request to the courts and justice bureaus, follow it with its "
-        "tracking number and access code, and rate the answer. Send "
+        "tracking number and access code, rate the answer, and ask the next-higher "
+        "unit for a review. Send "
         "`Accept-Language: en` for English messages (Chinese by default)."
     ),
     urls_namespace="api_v1",
@@ -71,6 +74,7 @@ class PetitionIn(Schema):
     description: str
     case_number: str = ""
     complained_about: str = ""
+    region: str = ""
     co_signers: int = 0
     consent: bool
 
@@ -90,6 +94,28 @@ class LookupIn(Schema):
 class RatingIn(LookupIn):
     rating: str
     comment: str = ""
+
+
+class ReviewIn(LookupIn):
+    reason: str
+
+
+class ReviewChances(Schema):
+    """Whether the next-higher unit may be asked for a review now, and until when."""
+
+    can_ask_review: bool
+    review_until: date | None
+
+
+class RatingDone(ReviewChances):
+    detail: str
+
+
+class ReviewStarted(Schema):
+    detail: str
+    status: str
+    review_level: int
+    expected_by: date | None
 
 
 class TimelineEntry(Schema):
@@ -119,6 +145,9 @@ class PetitionStatus(Schema):
     timeline: list[TimelineEntry]
     replies: list[ReplyOut]
     can_rate: bool
+    review_level: int
+    can_ask_review: bool
+    review_until: date | None
 
 
 class CategoryOut(Schema):
@@ -149,6 +178,10 @@ class LookupForm(forms.Form):
 class RatingForm(LookupForm):
     rating = forms.ChoiceField(choices=Rating.Verdict.choices)
     comment = forms.CharField(max_length=2000, required=False)
+
+
+class ReviewForm(LookupForm):
+    reason = forms.CharField(max_length=2000)
 
 
 def use_request_language(request) -> str:
@@ -199,13 +232,11 @@ def form_errors(form) -> dict:
 
 
 def check_limit(request, scope):
-    try:
-        if scope == "submit":
-            limits.check_submission(request)
-        else:
-            limits.check_rate(request, scope)
-    except limits.RateLimited as error:
-        raise HttpError(429, str(error)) from None
+    """RateLimited (answered 429 with Retry-After) when over a limit."""
+    if scope == "submit":
+        limits.check_submission(request)
+    else:
+        limits.check_rate(request, scope)
 
 
 def unprocessable(errors: dict):
@@ -234,6 +265,13 @@ def invalid_body(request, error):
         {"detail": _("Some answers need correcting."), "errors": error.errors},
         status=422,
     )
+
+
+@api.exception_handler(limits.RateLimited)
+def rate_limited(request, error):
+    response = api.create_response(request, {"detail": str(error)}, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -325,7 +363,62 @@ def rate_petition(request):
         actions.rate(petition, data["rating"], data["comment"], request=request)
     except actions.PetitionRefused as refusal:
         return Status(409, {"detail": refusal.message})
-    return Status(201, {"detail": _("Thank you for your rating.")})
+    return Status(
+        201, {"detail": _("Thank you for your rating."), **review_chances(petition)}
+    )
+
+
+def review_chances(petition) -> dict:
+    possible = actions.can_ask_review(petition)
+    return {
+        "can_ask_review": possible,
+        "review_until": actions.review_request_deadline(petition) if possible else None,
+    }
+
+
+@api.post(
+    "/petitions/review",
+    response={
+        201: ReviewStarted,
+        404: Message,
+        409: Message,
+        422: FieldErrors,
+        429: Message,
+    },
+    openapi_extra=body_schema(ReviewIn),
+    summary="Ask the next-higher unit for a review",
+)
+def review_petition(request):
+    """Not satisfied with the answer: within 30 days of it, the next-higher unit
+    reviews the request (复查), and once more after that (复核). 409 when no
+    review can be asked now (still being handled, too late, or reviewed twice)."""
+    use_request_language(request)
+    petition, data = find_or_404(request, ReviewForm)
+    try:
+        petition = actions.ask_review(petition, data["reason"], request=request)
+    except actions.PetitionRefused as refusal:
+        return Status(409, {"detail": refusal.message})
+    return Status(
+        201,
+        {
+            "detail": _("Your request for a review was sent to the next-higher unit."),
+            "status": petition.status,
+            "review_level": petition.review_level,
+            "expected_by": petition.expected_by,
+        },
+    )
+
+
+class RegionOut(Schema):
+    slug: str
+    name: str
+
+
+@api.get("/regions", response=list[RegionOut], summary="Regions")
+def list_regions(request, lang: str = ""):
+    """The regions a request may name (the optional ``region`` of a submission)."""
+    use_request_language(request)
+    return [{"slug": slug, "name": name} for slug, name in region_choices()]
 
 
 @api.get("/categories", response=list[CategoryOut], summary="Open categories")

@@ -9,7 +9,7 @@ class PetitionsConfig(AppConfig):
     def ready(self):
         from PIL import Image
 
-        from . import conf
+        from . import conf, signals  # noqa: F401 - connects the audit receivers
 
         # Pillow refuses pictures over twice this many pixels outright and warns
         # above it; our upload check refuses above it before decoding.

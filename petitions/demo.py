@@ -149,6 +149,38 @@ def seed_guidance() -> int:
     return updated
 
 
+#: Routing rules: (category code or None, region slug or "", unit code). The rule
+#: with neither is the system default: the demo's "other" category names no unit,
+#: so its petitions (and their escalations) go to the city court's desk.
+ROUTES = [
+    (None, "", "jn-city"),
+    ("litigation-service", "dongcheng", "jn-east"),
+    ("litigation-service", "xicheng", "jn-west"),
+    ("legal-consultation", "dongcheng", "jn-justice-east"),
+]
+
+
+def seed_routes() -> int:
+    """The system default unit and a few regional routes; existing ones stay."""
+    from home.models import Region
+
+    from .models import RoutingRule
+
+    created = 0
+    for category_code, region, unit_code in ROUTES:
+        category = Category.objects.filter(code=category_code).first()
+        unit = Unit.objects.filter(code=unit_code).first()
+        if unit is None or (category_code and category is None):
+            continue
+        if region and not Region.objects.filter(slug=region).exists():
+            continue
+        _rule, new = RoutingRule.objects.get_or_create(
+            category=category, region=region, defaults={"unit": unit}
+        )
+        created += new
+    return created
+
+
 #: Demo staff (portal.security.demo) and the unit each works in.
 DEMO_MEMBERSHIPS = [
     ("demo-reception", "jn-city", "reception"),
@@ -184,8 +216,9 @@ def seed(stdout) -> None:
     units = seed_tree(Unit, UNITS, unit_fields)
     categories = seed_tree(Category, CATEGORIES, category_fields)
     guided = seed_guidance()
-    if units or categories or guided:
+    routes = seed_routes()
+    if units or categories or guided or routes:
         stdout.write(
-            f"Created {units} units and {categories} categories; "
-            f"guidance for {guided} categories."
+            f"Created {units} units, {categories} categories and {routes} routing "
+            f"rules; guidance for {guided} categories."
         )

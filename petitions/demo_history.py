@@ -88,6 +88,7 @@ def seed_history(count: int = 3000, *, days: int = 365, seed: int = 8, today=Non
                         accept_by=plan["accept_by"],
                         due_at=plan["due_at"],
                         expected_by=plan["expected_by"],
+                        review_level=plan.get("review_level", 0),
                         id_number_hash=rng.choice(people) if rng.random() < 0.1 else "",
                         handling_working_days=plan["working_days"],
                     )
@@ -187,11 +188,14 @@ def _plan(rng, today, received, category, units, sequence) -> dict:
                 (
                     Action.REOPEN,
                     Status.CLOSED,
-                    Status.IN_PROGRESS,
+                    Status.ACCEPTED,
                     closed + timedelta(days=10),
                 )
             )
-            plan["status"] = Status.IN_PROGRESS
+            # A review goes up to the next-higher unit (actions.review_change).
+            plan["status"] = Status.ACCEPTED
+            plan["review_level"] = 1
+            plan["unit"] = plan["unit"].get_parent() or plan["unit"]
             plan["expected_by"] = (closed + timedelta(days=40)).date()
         elif rng.random() < 0.4 and closed + timedelta(days=3) <= now:
             verdict = rng.choices(

@@ -18,6 +18,7 @@ from portal.security.personal_data import normalise_id_number, validate_national
 
 from . import attachments, conf
 from .models import Category, Channel
+from .regions import region_choices
 from .validators import check_case_number, check_phone
 
 FILL_SALT = "petitions.form-started"
@@ -102,6 +103,13 @@ class PetitionForm(forms.Form):
         max_length=200,
         required=False,
     )
+    region = forms.ChoiceField(
+        label=_("Where did this happen? (optional)"),
+        required=False,
+        choices=[],
+        error_messages={"invalid_choice": _("Choose one of the listed regions.")},
+        help_text=_("Helps us send your request to the right office."),
+    )
     co_signers = forms.IntegerField(
         label=_("Number of other people who sign this request"),
         min_value=0,
@@ -136,6 +144,7 @@ class PetitionForm(forms.Form):
         self.fixed_category = category
         self.checked_files = []
         self.fields["attachments"].widget.attrs["accept"] = ".jpg,.jpeg,.png,.pdf"
+        self.fields["region"].choices = [("", "—"), *region_choices()]
         if category is not None:
             self.fields["category"].required = False
             self.fields["category"].widget = forms.HiddenInput()
@@ -227,6 +236,7 @@ class PetitionForm(forms.Form):
                     "description",
                     "case_number",
                     "complained_about",
+                    "region",
                 )
             },
             "co_signers": data.get("co_signers") or 0,

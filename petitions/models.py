@@ -5,6 +5,7 @@ A petition changes only through ``petitions.actions``; every change leaves an Ev
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
@@ -175,18 +176,110 @@ class Category(TreePlacementWatched, BilingualName, MP_Node):
     def display_urgent_notice(self) -> str:
         return self._localized("urgent_notice")
 
-    def routing_unit(self) -> Unit | None:
-        """Who handles it: this category's unit, else the nearest ancestor's, else
-        the system default (PETITIONS_DEFAULT_UNIT), else nobody yet."""
-        if self.handling_unit_id:
-            return self.handling_unit
-        for ancestor in reversed(
-            list(self.get_ancestors().select_related("handling_unit"))
-        ):
-            if ancestor.handling_unit_id:
-                return ancestor.handling_unit
+    def routing_unit(self, region: str = "") -> Unit | None:
+        """Who handles it, in layers: this category's unit for the region, this
+        category's own unit, then the same two for each parent category in turn,
+        the region's default, the system default (a routing rule without category
+        or region), and last the PETITIONS_DEFAULT_UNIT setting; else nobody yet."""
+        chain = [self, *reversed(list(self.get_ancestors()))]
+        by_region = {}
+        if region:
+            by_region = {
+                rule.category_id: rule.unit
+                for rule in RoutingRule.objects.filter(region=region)
+                .filter(models.Q(category__in=chain) | models.Q(category__isnull=True))
+                .select_related("unit")
+            }
+        for node in chain:
+            if node.pk in by_region:
+                return by_region[node.pk]
+            if node.handling_unit_id:
+                return Unit.objects.get(pk=node.handling_unit_id)
+        if None in by_region:
+            return by_region[None]
+        default = (
+            RoutingRule.objects.filter(category__isnull=True, region="")
+            .select_related("unit")
+            .first()
+        )
+        if default is not None:
+            return default.unit
         code = conf.default_unit_code()
         return Unit.objects.filter(code=code).first() if code else None
+
+
+class RoutingRule(models.Model):
+    """Routing as data: which unit receives a category's petitions from a region.
+
+    A rule with a category and a region is the first layer of routing (the
+    category's unit for this region); one with a region only is that region's
+    default; the one rule with neither is the system default. A category's unit
+    for every region is its own handling unit, not a rule.
+    """
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="routing_rules",
+        help_text=_("Empty: for every category that routes nowhere else."),
+    )
+    region = models.CharField(
+        _("region"),
+        max_length=60,
+        blank=True,
+        help_text=_("Empty (only without a category): the system default unit."),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("handling unit"),
+        on_delete=models.PROTECT,
+        related_name="routing_rules",
+    )
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        ordering = ["category", "region"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "region"], name="one_route_per_category_region"
+            ),
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=models.Q(category__isnull=True),
+                name="one_default_route_per_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        category = self.category.display_name if self.category_id else "*"
+        return f"{category} / {self.region or '*'} → {self.unit}"
+
+    @property
+    def region_name(self) -> str:
+        from .regions import region_name
+
+        return region_name(self.region) or "*"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .regions import region_slugs
+
+        if self.category_id and not self.region:
+            raise ValidationError(
+                {
+                    "region": _(
+                        "Choose a region: a category's unit for every region is "
+                        "set on the category itself."
+                    )
+                }
+            )
+        if self.region and self.region not in region_slugs():
+            raise ValidationError({"region": _("Choose one of the listed regions.")})
 
 
 class DeadlineRule(models.Model):
@@ -353,6 +446,12 @@ class Petition(models.Model):
     complained_about = models.CharField(
         _("party or office complained about"), max_length=200, blank=True
     )
+    region = models.CharField(
+        _("region"),
+        max_length=60,
+        blank=True,
+        help_text=_("Where the matter arose (a region's slug); routing uses it."),
+    )
     co_signers = models.PositiveIntegerField(
         _("co-signers"), default=0, help_text=_("Others who signed a joint petition.")
     )
@@ -427,6 +526,12 @@ class Petition(models.Model):
     @property
     def is_joint(self) -> bool:
         return self.co_signers > 0
+
+    @property
+    def region_name(self) -> str:
+        from .regions import region_name
+
+        return region_name(self.region)
 
 
 class EventKind(models.TextChoices):
@@ -555,7 +660,35 @@ class Rating(models.Model):
         return f"{self.petition_id}: {self.verdict}"
 
 
-class Notification(models.Model):
+class QueuedMessage(models.Model):
+    """A message written in the transaction that calls for it and sent by the
+    worker: tried again after a failure, queued again by a periodic task when its
+    job was lost, and sent at most once (the sender locks the row and sends only
+    while it is pending)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_try_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def forget_secret(self) -> None:
+        """Called once the message is sent or given up."""
+
+
+class Notification(QueuedMessage):
     """One notice to the petitioner by one channel; the worker sends and retries it.
 
     The access code an acknowledgement carries is kept encrypted here only until
@@ -571,30 +704,38 @@ class Notification(models.Model):
         EMAIL = "email", _("E-mail")
         SMS = "sms", _("SMS")
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
     petition = models.ForeignKey(
         Petition, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     medium = models.CharField(max_length=10, choices=Medium.choices)
-    state = models.CharField(
-        max_length=10, choices=State.choices, default=State.PENDING
-    )
     secret = EncryptedTextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["id"]
+    class Meta(QueuedMessage.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.petition_id}: {self.kind} by {self.medium}"
+
+    def forget_secret(self) -> None:
+        self.secret = ""
+
+
+class StaffNotice(QueuedMessage):
+    """One mail to one staff member (handler, first-contact person, head) about a
+    petition, written with the change or the sweep step that calls for it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    subject = models.CharField(max_length=255)
+    text = models.TextField()
+
+    class Meta(QueuedMessage.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.subject}"
 
 
 class SupervisionOrder(models.Model):

@@ -5,20 +5,18 @@ transaction; after commit a task sends it. Texts are templates found by name:
 ``petitions/notices/<kind>.<medium>.<language>.txt`` when a language has its own
 text, else ``<kind>.<medium>.txt`` rendered in the petitioner's language (e-mail
 adds ``<kind>.subject.txt``). A failed send is retried by the task
-queue; the petition itself was saved long before.
+queue; the petition itself was saved long before (``outbox``: at most once).
 """
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import select_template
-from django.utils import timezone, translation
+from django.utils import translation
 from django_tasks import task
 
-from . import conf, sms
+from . import outbox, sms
 from .models import Notification, Petition
 
 logger = logging.getLogger(__name__)
@@ -41,42 +39,18 @@ def prepare(petition: Petition, kind: str, *, secret: str = "") -> list[Notifica
 
 
 def enqueue(notification_id: int, run_after=None) -> None:
-    """Queue the send; a retry waits ``run_after`` where the queue can defer.
-
-    Never raises: a queue that is down must not turn a saved petition into an
-    error page. The notice stays pending and ``send_stalled`` queues it again.
-    """
-    task = send_notification
-    try:
-        if run_after is not None and task.get_backend().supports_defer:
-            task = task.using(run_after=run_after)
-        task.enqueue(notification_id)
-    except Exception:
-        logger.exception("could not queue notice %s", notification_id)
-
-
-#: A notice never tried this long after it was written lost its job (queue down
-#: when it was written, or a worker killed mid-send): queue it again.
-STALLED_AFTER = timedelta(minutes=2)
+    """Queue the send (never raises; see ``outbox.enqueue``)."""
+    outbox.enqueue(send_notification, notification_id, run_after)
 
 
 @task()
 def send_stalled() -> int:
-    """Queue again the notices whose first send never ran; how many.
+    """Queue again the notices whose send is due but never ran; how many.
 
-    Safe to overlap with a late original job: ``send_notification`` locks the row
-    and sends only while it is still pending, so a notice is never sent twice.
+    Covers a first send whose job was lost and a retry that could not be queued;
+    ``send_notification`` sends only a pending notice, so nothing goes twice.
     """
-    stalled = list(
-        Notification.objects.filter(
-            state=Notification.State.PENDING,
-            attempts=0,
-            created_at__lt=timezone.now() - STALLED_AFTER,
-        ).values_list("pk", flat=True)
-    )
-    for notification_id in stalled:
-        enqueue(notification_id)
-    return len(stalled)
+    return outbox.requeue_due(Notification, send_notification)
 
 
 def render(notification: Notification) -> dict:
@@ -121,33 +95,9 @@ def deliver(notification: Notification) -> None:
 @task()
 def send_notification(notification_id: int) -> str:
     """Send one notice; on failure count the attempt and queue another later."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update()
-            .select_related("petition")
-            .filter(pk=notification_id, state=Notification.State.PENDING)
-            .first()
-        )
-        if notification is None:
-            return "nothing to send"
-        notification.attempts += 1
-        try:
-            deliver(notification)
-        except Exception as error:  # any gateway or mail failure: try again later
-            logger.warning("notice %s failed: %s", notification_id, error)
-            notification.last_error = str(error)[:255]
-            retry = notification.attempts < conf.notice_attempts()
-            if not retry:
-                notification.state = Notification.State.FAILED
-                notification.secret = ""
-            notification.save()
-            if retry:
-                delay = conf.notice_retry_seconds() * 2 ** (notification.attempts - 1)
-                run_after = timezone.now() + timedelta(seconds=delay)
-                transaction.on_commit(lambda: enqueue(notification_id, run_after))
-            return "failed"
-        notification.state = Notification.State.SENT
-        notification.sent_at = timezone.now()
-        notification.secret = ""
-        notification.save()
-    return "sent"
+    return outbox.send_once(
+        Notification.objects.select_related("petition"),
+        notification_id,
+        deliver,
+        send_notification,
+    )

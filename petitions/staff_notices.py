@@ -1,14 +1,18 @@
 """Notices to staff (handler, first-contact person, heads) by e-mail, after commit.
 
-The petition's timeline records that a notice went out (an internal Event); the
-mail itself is sent by the task queue so a slow mail server never holds a lock.
+The petition's timeline records that a notice went out (an internal Event). Each
+mail is a ``StaffNotice`` row written in the same transaction as the change and
+sent by the task queue (``outbox``): a slow mail server never holds a lock, a
+queue that is down never turns a committed action into an error page, and a
+notice is sent once.
 """
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
 from django_tasks import task
+
+from . import outbox
+from .models import StaffNotice
 
 
 def recipients(*users) -> list[int]:
@@ -20,23 +24,37 @@ def recipients(*users) -> list[int]:
     return seen
 
 
-def notify_on_commit(user_ids, subject: str, text: str) -> None:
-    if user_ids:
-        transaction.on_commit(
-            lambda: send_staff_notice.enqueue(list(user_ids), str(subject), str(text))
+def notify_on_commit(user_ids, subject: str, text: str) -> list[StaffNotice]:
+    """One pending notice per user, written now; each is queued after commit."""
+    subject = " ".join(str(subject).split())[:255]  # a mail subject is one line
+    notices = [
+        StaffNotice.objects.create(user_id=pk, subject=subject, text=str(text))
+        for pk in dict.fromkeys(user_ids)
+    ]
+    outbox.enqueue_on_commit(send_staff_notice, notices)
+    return notices
+
+
+def deliver(notice: StaffNotice) -> None:
+    user = notice.user
+    if user.is_active and user.email:  # one mail each: staff addresses stay private
+        send_mail(
+            notice.subject, notice.text, settings.DEFAULT_FROM_EMAIL, [user.email]
         )
 
 
 @task()
-def send_staff_notice(user_ids: list[int], subject: str, text: str) -> int:
-    """Mail ``text`` to each user with an address; the count of mails sent."""
-    addresses = [
-        user.email
-        for user in get_user_model().objects.filter(pk__in=user_ids, is_active=True)
-        if user.email
-    ]
-    if not addresses:
-        return 0
-    for address in addresses:  # one mail each: staff addresses stay private
-        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [address])
-    return len(addresses)
+def send_staff_notice(notice_id: int) -> str:
+    """Mail one staff notice (a user without an address is skipped as sent)."""
+    return outbox.send_once(
+        StaffNotice.objects.select_related("user"),
+        notice_id,
+        deliver,
+        send_staff_notice,
+    )
+
+
+@task()
+def send_stalled() -> int:
+    """Queue again the staff notices whose send is due but never ran; how many."""
+    return outbox.requeue_due(StaffNotice, send_staff_notice)

@@ -4,9 +4,12 @@ Clocks: acceptance (``accept_by`` while received), handling (``due_at`` while
 accepted, assigned or in progress; a paused clock is not swept) and supervision
 (an order's ``due_on`` until the ordered unit reports back). A reminder goes to the
 handler and the first-contact person; an escalation to the unit's heads and the
-superior unit's heads. Each notice is one ``SweepNotice`` row, unique per petition,
-kind, clock and deadline, written with its timeline Event in one transaction and
-mailed after commit: a second run, or a run after a crash, sends nothing twice.
+superior unit's heads; for a supervision order both also go to the ordering unit.
+Each notice is one ``SweepNotice`` row, unique per petition, kind, clock and
+deadline, written with its timeline Event and its staff notices in one
+transaction, and queued for mailing after commit (a queue that is down leaves
+them pending for ``staff_notices.send_stalled``): a second run, or a run after a
+crash, sends nothing twice.
 """
 
 from dataclasses import dataclass, field
@@ -18,6 +21,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from . import search_hooks, staff_notices
+from .access import heads_of
 from .models import (
     Event,
     EventKind,
@@ -25,7 +29,6 @@ from .models import (
     SupervisionOrder,
     SweepNotice,
     Unit,
-    UnitMembership,
 )
 from .workflow import OPEN, Role, Status
 
@@ -45,46 +48,70 @@ class Result:
         return {"reminders": self.reminders, "escalations": self.escalations}
 
 
-def heads_of(unit: Unit | None) -> list:
-    if unit is None:
-        return []
-    return [
-        membership.user
-        for membership in UnitMembership.objects.filter(
-            unit=unit, role=Role.HEAD
-        ).select_related("user")
-    ]
+@dataclass
+class Clock:
+    """One running deadline: whose it is, and who else hears about it."""
+
+    petition: Petition
+    clock: str
+    deadline: date
+    unit: Unit | None  # the unit whose heads answer for it
+    ordering_unit: Unit | None = None  # a supervision order's superior unit
+    ordered_by: object = None  # the user who gave that order
 
 
 def deadlines(today: date):
-    """(petition, clock, deadline, unit whose heads answer for it) to look at."""
+    """The running deadlines within the reminder horizon or past."""
     horizon = today + timedelta(days=REMIND_DAYS)
     petitions = Petition.objects.select_related("unit", "handler", "first_contact")
     for petition in petitions.filter(
         status=Status.RECEIVED, accept_by__lte=horizon, accept_by__isnull=False
     ):
-        yield petition, SweepNotice.Clock.ACCEPTANCE, petition.accept_by, petition.unit
+        yield Clock(
+            petition, SweepNotice.Clock.ACCEPTANCE, petition.accept_by, petition.unit
+        )
     for petition in petitions.filter(
         status__in=HANDLING, due_at__lte=horizon, due_at__isnull=False
     ):
-        yield petition, SweepNotice.Clock.HANDLING, petition.due_at, petition.unit
+        yield Clock(
+            petition, SweepNotice.Clock.HANDLING, petition.due_at, petition.unit
+        )
     orders = SupervisionOrder.objects.filter(
         feedback_at__isnull=True, due_on__lte=horizon, petition__status__in=OPEN
     ).select_related("petition__unit", "petition__handler", "petition__first_contact")
-    for order in orders.select_related("to_unit"):
-        yield order.petition, SweepNotice.Clock.SUPERVISION, order.due_on, order.to_unit
+    for order in orders.select_related("to_unit", "from_unit", "created_by"):
+        yield Clock(
+            order.petition,
+            SweepNotice.Clock.SUPERVISION,
+            order.due_on,
+            order.to_unit,
+            order.from_unit,
+            order.created_by,
+        )
 
 
-def send_one(petition, kind, clock, deadline, unit, result: Result) -> None:
+def recipients_for(kind, clock: Clock) -> list:
+    """Reminder: the handler and the first-contact person (the heads when nobody
+    handles it yet, or for a supervision order). Escalation: the unit's heads and
+    the superior unit's. A supervision order's ordering unit (its heads and the
+    order's author) hears of both."""
+    petition, unit = clock.petition, clock.unit
     if kind == SweepNotice.Kind.REMINDER:
         users = [petition.handler, petition.first_contact]
-        if clock == SweepNotice.Clock.SUPERVISION or petition.handler is None:
+        if clock.clock == SweepNotice.Clock.SUPERVISION or petition.handler is None:
             users += heads_of(unit)
     else:
         parent = unit.get_parent() if unit is not None else None
         users = heads_of(unit) + heads_of(parent)
-    ids = staff_notices.recipients(*users)
-    label = SweepNotice.Clock(clock).label
+    if clock.ordering_unit is not None:
+        users += [clock.ordered_by, *heads_of(clock.ordering_unit)]
+    return users
+
+
+def send_one(kind, clock: Clock, result: Result) -> None:
+    petition, deadline = clock.petition, clock.deadline
+    ids = staff_notices.recipients(*recipients_for(kind, clock))
+    label = SweepNotice.Clock(clock.clock).label
     if kind == SweepNotice.Kind.REMINDER:
         text = _("Reminder: %(clock)s for %(number)s is due on %(date)s.")
     else:
@@ -99,7 +126,7 @@ def send_one(petition, kind, clock, deadline, unit, result: Result) -> None:
             SweepNotice.objects.create(
                 petition=petition,
                 kind=kind,
-                clock=clock,
+                clock=clock.clock,
                 deadline=deadline,
                 recipients=ids,
                 created_at=timezone.now(),
@@ -131,15 +158,15 @@ def sweep(today: date | None = None) -> Result:
     sent = set(
         SweepNotice.objects.values_list("petition_id", "kind", "clock", "deadline")
     )
-    for petition, clock, deadline, unit in deadlines(today):
+    for clock in deadlines(today):
         kind = (
             SweepNotice.Kind.ESCALATION
-            if deadline < today
+            if clock.deadline < today
             else SweepNotice.Kind.REMINDER
         )
-        if (petition.pk, kind, clock, deadline) in sent:
+        if (clock.petition.pk, kind, clock.clock, clock.deadline) in sent:
             continue
-        send_one(petition, kind, clock, deadline, unit, result)
+        send_one(kind, clock, result)
     return result
 
 

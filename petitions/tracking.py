@@ -7,14 +7,14 @@ nor its timing tells which part was wrong.
 
 from django.utils.translation import gettext as _
 
-from .actions import can_rate
+from .actions import can_ask_review, can_rate, review_name, review_request_deadline
 from .identifiers import (
     access_code_matches,
     check_tracking_no,
     normalize_tracking_no,
 )
-from .models import Petition
-from .workflow import Status
+from .models import DeadlineRule, Petition
+from .workflow import OPEN, Status
 
 
 def not_found_message() -> str:
@@ -59,11 +59,20 @@ def status_in_words(status: str) -> str:
 def public_view(petition: Petition) -> dict:
     """Status, expected date, public timeline and replies; internal notes never."""
     events = petition.events.filter(public=True).order_by("created_at", "id")
+    status_text = status_in_words(petition.status)
+    if petition.review_level and petition.status in OPEN:
+        status_text = _(
+            "The next-higher unit, %(unit)s, is handling your request for a %(review)s."
+        ) % {
+            "unit": petition.unit.display_name if petition.unit else "—",
+            "review": review_name(petition.review_level),
+        }
+    may_ask_review = can_ask_review(petition)
     return {
         "tracking_no": petition.tracking_no,
         "status": petition.status,
         "status_label": str(Status(petition.status).label),
-        "status_text": status_in_words(petition.status),
+        "status_text": status_text,
         "received_at": petition.received_at,
         "expected_by": petition.expected_by,
         "category": petition.category.display_name,
@@ -88,4 +97,19 @@ def public_view(petition: Petition) -> dict:
             for reply in petition.replies.select_related("unit")
         ],
         "can_rate": can_rate(petition),
+        "review_level": petition.review_level,
+        "can_ask_review": may_ask_review,
+        "review_until": review_request_deadline(petition) if may_ask_review else None,
+        "next_review": review_name(petition.review_level + 1),
+        "review_days": review_days(petition) if may_ask_review else None,
     }
+
+
+def review_days(petition) -> int:
+    """How many days the next review may take (the review or re-review rule)."""
+    kind = (
+        DeadlineRule.Kind.REVIEW
+        if petition.review_level == 0
+        else DeadlineRule.Kind.RE_REVIEW
+    )
+    return DeadlineRule.for_category(petition.category, kind)[0]

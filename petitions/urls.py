@@ -13,4 +13,5 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("rate/", views.rate, name="rate"),
     path("withdraw/", views.withdraw, name="withdraw"),
+    path("review/", views.review, name="review"),
 ]

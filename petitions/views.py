@@ -85,8 +85,9 @@ def write_petition(request, code):
 
 @never_cache
 def receipt(request):
-    """Number and code, shown in this session only; printable."""
-    data = request.session.get(RECEIPT_SESSION_KEY)
+    """Number and code, shown once: the code leaves the session with this page
+    (print it from this page; a second visit no longer shows it)."""
+    data = request.session.pop(RECEIPT_SESSION_KEY, None)
     if not data:
         return HttpResponseRedirect(reverse("petitions:track"))
     petition = tracking.find_petition(data["tracking_no"], data["access_code"])
@@ -116,7 +117,16 @@ def track(request):
     return show_status(request)
 
 
-def show_status(request, *, rating_errors=None, rated=False, withdrawn=False):
+def show_status(
+    request,
+    *,
+    rating_errors=None,
+    rated=False,
+    dissatisfied=False,
+    withdrawn=False,
+    review_errors=None,
+    reviewed=False,
+):
     tracking_no = request.POST.get("tracking_no", "")
     access_code = request.POST.get("access_code", "")
     petition = tracking.find_petition(tracking_no, access_code)
@@ -137,7 +147,10 @@ def show_status(request, *, rating_errors=None, rated=False, withdrawn=False):
             "verdicts": Rating.Verdict.choices,
             "rating_errors": rating_errors or [],
             "rated": rated,
+            "dissatisfied": dissatisfied,
             "withdrawn": withdrawn,
+            "review_errors": review_errors or [],
+            "reviewed": reviewed,
             "can_withdraw": petition.status in OPEN,
         },
     )
@@ -167,17 +180,33 @@ def with_posted_petition(view):
 
 @with_posted_petition
 def rate(request, petition):
-    """The rating form under a closed petition's status."""
+    """The rating form under a closed petition's status; "not satisfied" is
+    answered with the offer of a review."""
+    verdict = request.POST.get("rating", "")
     try:
         actions.rate(
-            petition,
-            request.POST.get("rating", ""),
-            request.POST.get("comment", ""),
-            request=request,
+            petition, verdict, request.POST.get("comment", ""), request=request
         )
     except actions.PetitionRefused as refusal:
         return show_status(request, rating_errors=[refusal.message])
-    return show_status(request, rated=True)
+    return show_status(
+        request,
+        rated=True,
+        dissatisfied=verdict == Rating.Verdict.NOT_SATISFIED,
+    )
+
+
+@with_posted_petition
+def review(request, petition):
+    """The petitioner asks the next-higher unit for a review, saying why."""
+    try:
+        actions.ask_review(petition, request.POST.get("reason", ""), request=request)
+    except actions.PetitionRefused as refusal:
+        errors = [
+            message for messages in refusal.errors.values() for message in messages
+        ]
+        return show_status(request, review_errors=errors)
+    return show_status(request, reviewed=True)
 
 
 @with_posted_petition

@@ -5,6 +5,7 @@ The full staff workspace (queues, detail, actions) is issue 6's; categories (wit
 their guidance) and deadline rules are edited here as data.
 """
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from treebeard.forms import movenodeform_factory
 from wagtail import hooks
+from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -20,7 +22,16 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import access, actions, workspace
 from .forms import RegistrationForm
-from .models import Category, DeadlineRule, Petition, ReplyTemplate
+from .models import (
+    Category,
+    DeadlineRule,
+    Petition,
+    ReplyTemplate,
+    RoutingRule,
+    Unit,
+    UnitMembership,
+)
+from .regions import region_choices
 from .staff import works_on_petitions
 
 RECEIPT_SESSION_KEY = "petitions_staff_receipt"
@@ -63,7 +74,9 @@ class ReceiptView(ReceptionOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "petitions/admin/receipt.html"
 
     def get(self, request, *args, **kwargs):
-        data = request.session.get(RECEIPT_SESSION_KEY)
+        # Shown once: the code leaves the session with this page, which is the
+        # one to print.
+        data = request.session.pop(RECEIPT_SESSION_KEY, None)
         petition = (
             Petition.objects.filter(pk=data["petition_id"]).first() if data else None
         )
@@ -204,9 +217,95 @@ class ReplyTemplateViewSet(ModelViewSet):
 reply_templates = ReplyTemplateViewSet("petition_reply_templates")
 
 
+class RoutingRuleForm(WagtailAdminModelForm):
+    """The region is chosen from the portal's regions (their slugs are stored)."""
+
+    region = forms.ChoiceField(label=_("region"), required=False, choices=[])
+
+    class Meta:
+        model = RoutingRule
+        fields = ["category", "region", "unit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "—"), *region_choices()]
+
+
+class RoutingRuleViewSet(ModelViewSet):
+    """Routing as data: a category's unit for a region, a region's default unit,
+    and the system default (no category, no region)."""
+
+    model = RoutingRule
+    icon = "redirect"
+    menu_label = _("Routing rules")
+    add_to_admin_menu = False
+    list_display = [
+        Column("category", label=_("category")),
+        Column("region_name", label=_("region")),
+        Column("unit", label=_("handling unit")),
+    ]
+
+    def get_form_class(self, for_update=False):
+        return RoutingRuleForm
+
+
+routing_rules = RoutingRuleViewSet("petition_routing_rules")
+
+
+class UnitViewSet(ModelViewSet):
+    """The unit tree: a new unit is placed under its parent (or at the top).
+
+    Administrators only: the model permissions (add/change/delete unit) belong to
+    system administration, which no seeded staff role holds.
+    """
+
+    model = Unit
+    icon = "group"
+    menu_label = _("Units")
+    add_to_admin_menu = False
+    list_display = ["display_name", "code", "kind", "phone"]
+    search_fields = ["name", "name_en", "code"]
+    ordering = ["path"]
+
+    def get_form_class(self, for_update=False):
+        return movenodeform_factory(
+            Unit, fields=["name", "name_en", "code", "kind", "phone", "address"]
+        )
+
+
+units = UnitViewSet("petition_units")
+
+
+class MembershipViewSet(ModelViewSet):
+    """Who works in which unit with which role; every change is audited
+    (petitions.signals), since it decides which petitions a person reads."""
+
+    model = UnitMembership
+    icon = "user"
+    menu_label = _("Unit memberships")
+    add_to_admin_menu = False
+    form_fields = ["user", "unit", "role"]
+    list_display = [
+        Column("user", label=_("user")),
+        Column("unit", label=_("unit")),
+        Column("role", label=_("role"), accessor="get_role_display"),
+    ]
+    list_filter = ["role", "unit"]
+
+
+memberships = MembershipViewSet("petition_unit_memberships")
+
+
 @hooks.register("register_admin_viewset")
 def register_petition_viewsets():
-    return [categories, deadline_rules, reply_templates]
+    return [
+        categories,
+        deadline_rules,
+        reply_templates,
+        routing_rules,
+        units,
+        memberships,
+    ]
 
 
 @hooks.register("register_admin_menu_item")
@@ -237,6 +336,9 @@ def register_petitions_menu():
             categories.get_menu_item(order=30),
             deadline_rules.get_menu_item(order=40),
             reply_templates.get_menu_item(order=50),
+            routing_rules.get_menu_item(order=60),
+            units.get_menu_item(order=70),
+            memberships.get_menu_item(order=80),
         ]
     )
     return SubmenuMenuItem(_("Petitions"), menu, icon_name="form", order=300)

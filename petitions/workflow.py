@@ -137,9 +137,18 @@ TRANSITIONS: dict[Action, Transition] = {
             None,
             {Role.HEAD},
         ),
+        # Only a superior unit orders (交办/督办); the action checks the unit.
         _t(Action.SUPERVISE, OPEN, None, LEADERS),
-        # Review (复查) or re-review (复核) after a dissatisfied petitioner asks.
-        _t(Action.REOPEN, {Status.CLOSED}, Status.IN_PROGRESS, LEADERS),
+        # Review (复查), then re-review (复核) of an answer (a reply, an answer on
+        # the spot, a refusal): the petitioner asks (on the tracking page, or staff
+        # record it for them); the next-higher unit receives it as accepted, to
+        # assign it, on a review clock.
+        _t(
+            Action.REOPEN,
+            {Status.ANSWERED, Status.NOT_ACCEPTED, Status.REPLIED, Status.CLOSED},
+            Status.ACCEPTED,
+            {Role.PETITIONER, *LEADERS},
+        ),
         _t(
             Action.WITHDRAW,
             OPEN,

@@ -10,7 +10,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, DateField, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, DateField, F, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -86,8 +86,10 @@ def queue(user, name):
     unfinished = petitions.exclude(status__in=FINISHED)
     if name == "mine":
         return unfinished.filter(Q(handler=user) | Q(first_contact=user))
-    if name == "unit":
-        return unfinished
+    if name == "unit":  # the user's own units; "all" is the whole scope
+        if user.is_superuser and not access.own_units(user).exists():
+            return unfinished
+        return unfinished.filter(unit__in=access.own_units(user))
     if name == "due-soon":
         return unfinished.filter(
             deadline__gte=today,
@@ -131,6 +133,10 @@ class FilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
+    joint = forms.BooleanField(label=_("joint petitions"), required=False)
+    anonymous = forms.BooleanField(label=_("anonymous"), required=False)
+    linked = forms.BooleanField(label=_("linked to others"), required=False)
+    under_review = forms.BooleanField(label=_("under review"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,6 +157,14 @@ class FilterForm(forms.Form):
             queryset = queryset.filter(received_at__date__lte=data["received_to"])
         if data["overdue"]:
             queryset = queryset.filter(overdue=1)
+        if data["joint"]:
+            queryset = queryset.filter(co_signers__gt=0)
+        if data["anonymous"]:
+            queryset = queryset.filter(anonymous=True)
+        if data["linked"]:
+            queryset = queryset.filter(linked__isnull=False).distinct()
+        if data["under_review"]:
+            queryset = queryset.filter(review_level__gt=0).exclude(status__in=FINISHED)
         return queryset
 
 
@@ -169,9 +183,13 @@ class QueueView(WorkspaceMixin, TemplateView):
             raise Http404
         form = FilterForm(self.request.GET or None, user=self.request.user)
         petitions = form.apply(queue(self.request.user, name))
-        petitions = petitions.select_related("category", "unit").order_by(
-            "-overdue", F("deadline").asc(nulls_last=True), "-received_at"
-        )[:200]
+        petitions = (
+            petitions.select_related("category", "unit")
+            .annotate(links=Count("linked"))
+            .order_by("-overdue", F("deadline").asc(nulls_last=True), "-received_at")[
+                :200
+            ]
+        )
         return {
             **super().get_context_data(**kwargs),
             "form": form,
@@ -203,10 +221,17 @@ class ActionForm(forms.Form):
         label=_("outcome"), required=False, choices=[("", "—"), *Outcome.choices]
     )
     days = forms.IntegerField(label=_("days"), required=False, min_value=1)
+    to_unit = forms.ModelChoiceField(
+        label=_("ordered unit"), required=False, queryset=Unit.objects.none()
+    )
     due_on = forms.DateField(
         label=_("feedback due"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reply_linked = forms.BooleanField(
+        label=_("Send the same reply to the linked petitions in your units"),
+        required=False,
     )
 
 
@@ -224,7 +249,7 @@ ACTION_FIELDS = {
     Action.TRANSFER: ["unit", "text"],
     Action.RETURN: ["text"],
     Action.EXTEND: ["days", "text"],
-    Action.SUPERVISE: ["text", "due_on"],
+    Action.SUPERVISE: ["to_unit", "text", "due_on"],
     Action.REOPEN: ["text"],
     Action.WITHDRAW: ["text"],
 }
@@ -237,15 +262,19 @@ def handlers_of(unit):
     return get_user_model().objects.filter(pk__in=ids, is_active=True)
 
 
-def action_form(petition, data=None):
+def action_form(petition, data=None, *, user=None, action=""):
+    """The form for ``action`` (ids unique per action on the page)."""
     form = ActionForm(
         data,
         initial={
             "status": petition.status,
             "updated_at": petition.updated_at.isoformat(),
+            "to_unit": petition.unit_id,
         },
+        auto_id=f"id_{action}-%s" if action else "id_%s",
     )
     form.fields["handler"].queryset = handlers_of(petition.unit)
+    form.fields["to_unit"].queryset = access.supervision_targets(user, petition.unit)
     return form
 
 
@@ -268,7 +297,11 @@ def perform(action, petition, data, user, request):
             petition, text, **common
         ),
         Action.RECEIVE_MATERIALS: lambda: actions.receive_materials(petition, **common),
-        Action.REPLY: lambda: actions.reply(petition, text, **common),
+        Action.REPLY: lambda: (
+            actions.reply_with_linked(petition, text, **common)
+            if data.get("reply_linked")
+            else actions.reply(petition, text, **common)
+        ),
         Action.CLOSE: lambda: actions.close(petition, data.get("outcome"), **common),
         Action.TRANSFER: lambda: actions.transfer(
             petition, data.get("unit"), text, **common
@@ -278,7 +311,11 @@ def perform(action, petition, data, user, request):
             petition, data.get("days"), text, **common
         ),
         Action.SUPERVISE: lambda: actions.supervise(
-            petition, text, data.get("due_on"), **common
+            petition,
+            text,
+            data.get("due_on"),
+            to_unit=data.get("to_unit"),
+            **common,
         ),
         Action.REOPEN: lambda: actions.reopen(petition, text, **common),
         Action.WITHDRAW: lambda: actions.staff_withdraw(petition, text, **common),
@@ -301,36 +338,80 @@ class DetailView(WorkspaceMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         petition = self.petition
+        user = self.request.user
         audit.record(self.request, "petition.viewed", obj=petition)
-        roles = access.roles_in(self.request.user, petition.unit)
+        roles = access.roles_in(user, petition.unit)
+        in_scope = access.petitions_in_scope(user)
+        linked = in_scope.filter(pk__in=petition.linked.values("pk"))
+        unanswered = actions.unanswered_linked(petition)
+        may_supervise = access.supervision_targets(user, petition.unit).exists()
         forms_now = []
         for action in allowed_actions(petition.status, roles):
-            form = action_form(petition)
+            if action == Action.SUPERVISE and not may_supervise:
+                continue  # only a superior unit orders supervision
+            form = action_form(petition, user=user, action=action.value)
             if action.value in ReplyTemplate.Use.values:
                 form.initial["text"] = ReplyTemplate.text_for(petition, action.value)
-            fields = [form[name] for name in ACTION_FIELDS[action]]
-            forms_now.append((action, fields, form))
+            names = ACTION_FIELDS[action]
+            if action == Action.REPLY and linked.exists():
+                names = [*names, "reply_linked"]
+            forms_now.append((action, [form[name] for name in names], form))
+        orders = list(
+            petition.supervision_orders.select_related("from_unit", "to_unit")
+        )
         return {
             **super().get_context_data(**kwargs),
             "petition": petition,
             "events": petition.events.select_related("actor"),
             "replies": petition.replies.select_related("unit"),
             "attachments": petition.attachments.all(),
-            "orders": petition.supervision_orders.select_related(
-                "from_unit", "to_unit"
-            ),
+            "orders": orders,
+            "feedback_orders": [
+                order
+                for order in orders
+                if not order.feedback_at
+                and access.own_roles_in(user, order.to_unit) & {Role.HANDLER, Role.HEAD}
+            ],
             "action_forms": forms_now,
-            "note_form": action_form(petition),
             "follow_up": getattr(petition, "follow_up", None),
             "verdicts": Rating.Verdict.choices,
-            "linked": petition.linked.all(),
-            "repeats": actions.repeat_candidates(petition, self.request.user)[:10],
+            "linked": linked,
+            "linked_elsewhere": petition.linked.exclude(pk__in=linked.values("pk")),
+            "unanswered": unanswered.filter(pk__in=linked.values("pk")),
+            "unanswered_elsewhere": unanswered.exclude(pk__in=linked.values("pk")),
+            "answering": bool(
+                {Action.REPLY, Action.CLOSE} & {entry[0] for entry in forms_now}
+            ),
+            "repeats": actions.repeat_candidates(petition, user)[:10],
             "roles": sorted(Role(role).label for role in roles),
             "may_ask_extension": Role.HANDLER in roles
             and Role.HEAD not in roles
             and petition.status in TRANSITIONS[Action.EXTEND].sources
             and not petition.extension_days,
         }
+
+
+def supervision_order(petition, pk):
+    """An order on ``petition`` (404 for another petition's or a bad id)."""
+    try:
+        return petition.supervision_orders.select_related("to_unit").get(pk=pk)
+    except (SupervisionOrder.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def report_linked_replies(request, result: actions.LinkedReplies) -> None:
+    if result.replied:
+        messages.success(
+            request,
+            _("The same reply also went to %(numbers)s.")
+            % {"numbers": ", ".join(p.tracking_no for p in result.replied)},
+        )
+    for other, reason in result.refused:
+        messages.warning(
+            request,
+            _("Not replied to %(number)s: %(reason)s")
+            % {"number": other.tracking_no, "reason": reason},
+        )
 
 
 class ActView(WorkspaceMixin, View):
@@ -360,6 +441,12 @@ class ActView(WorkspaceMixin, View):
             "link": lambda: actions.link(
                 petition, request.POST.get("other"), actor=request.user, request=request
             ),
+            "feedback": lambda: actions.supervision_feedback(
+                supervision_order(petition, request.POST.get("order")),
+                request.POST.get("text"),
+                actor=request.user,
+                request=request,
+            ),
         }
         if action in extra:
             try:
@@ -370,17 +457,19 @@ class ActView(WorkspaceMixin, View):
                         messages.error(request, message)
             except FollowUp.DoesNotExist:
                 raise Http404 from None
+            else:
+                messages.success(request, _("Saved."))
             return redirect(detail)
         try:
             action = Action(action)
         except ValueError:
             raise Http404 from None
-        form = action_form(petition, request.POST)
+        form = action_form(petition, request.POST, user=request.user)
         if not form.is_valid():
             messages.error(request, _("Some answers need correcting."))
             return redirect(detail)
         try:
-            perform(action, petition, form.cleaned_data, request.user, request)
+            result = perform(action, petition, form.cleaned_data, request.user, request)
         except actions.PetitionRefused as refusal:
             for field_messages in refusal.errors.values():
                 for message in field_messages:
@@ -390,4 +479,9 @@ class ActView(WorkspaceMixin, View):
             request,
             _("Done: %(action)s.") % {"action": action.label},
         )
+        if isinstance(result, actions.LinkedReplies):
+            report_linked_replies(request, result)
+        if not access.petitions_in_scope(request.user).filter(pk=pk).exists():
+            # A review or an order sent it out of the user's units.
+            return redirect("petitions_admin_queue", "all")
         return redirect(detail)

@@ -76,3 +76,28 @@ def tree(db):
         "a": Unit.objects.get(pk=a.pk),
         "b": Unit.objects.get(pk=b.pk),
     }
+
+
+#: The usual people of the small tree: key -> (username, unit, role). Their
+#: addresses are <username>@example.invalid.
+PEOPLE = {
+    "reception": ("rec", "a", Role.RECEPTION),
+    "handler": ("han", "a", Role.HANDLER),
+    "head": ("head", "a", Role.HEAD),
+    "city_head": ("chead", "city", Role.HEAD),
+    "city_handler": ("chan", "city", Role.HANDLER),
+    "city_supervisor": ("csup", "city", Role.SUPERVISOR),
+    "prov_head": ("phead", "prov", Role.HEAD),
+    "prov_handler": ("phan", "prov", Role.HANDLER),
+    "b_handler": ("bhan", "b", Role.HANDLER),
+    "b_head": ("bhead", "b", Role.HEAD),
+}
+
+
+def people(tree, django_user_model, *keys) -> dict:
+    """The named people of PEOPLE, each a member of their unit."""
+    return {
+        key: member(django_user_model, PEOPLE[key][0], tree[PEOPLE[key][1]], role)
+        for key in keys
+        for role in [PEOPLE[key][2]]
+    }

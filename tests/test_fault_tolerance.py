@@ -60,7 +60,7 @@ def test_stalled_notices_are_sent_once_when_the_queue_is_back(
         client.post("/api/v1/petitions", FIELDS, content_type="application/json")
     notice = Notification.objects.get()
     assert notifications.send_stalled.call() == 0  # too recent: its job may run yet
-    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    Notification.objects.update(next_try_at=timezone.now() - timedelta(minutes=5))
     assert notifications.send_stalled.call() == 1
     assert notifications.send_stalled.call() == 0
     notice.refresh_from_db()

@@ -41,11 +41,15 @@ def test_numbers_are_daily_sequences_with_a_check_character(demo_site):
 
 
 def test_routing_falls_back_from_category_to_parent_to_default(demo_site, settings):
-    """Own unit wins, then the parent's, then PETITIONS_DEFAULT_UNIT."""
+    """Own unit wins, then the parent's, then the system default rule, then
+    PETITIONS_DEFAULT_UNIT."""
+    from petitions.models import RoutingRule
+
     enforcement_unit = Unit.objects.get(code="jn-city")
     asset = Category.objects.get(code="asset-disposal")
     assert asset.handling_unit is None
     assert asset.routing_unit() == enforcement_unit
+    RoutingRule.objects.all().delete()  # the demo's system default
     assert Category.objects.get(code="other").routing_unit() is None
     settings.PETITIONS_DEFAULT_UNIT = "jn-justice"
     petition = actions.submit(FIELDS).petition

@@ -1,9 +1,13 @@
 """The public JSON API: submit, look up, rate; uniform refusals; limits."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
+from freezegun import freeze_time
 
 from petitions import actions
+from petitions import api as _api  # noqa: F401 - schemas built before a clock freezes
 from petitions.identifiers import check_character
 from petitions.models import Petition, Reply
 from petitions.workflow import Status
@@ -75,8 +79,9 @@ def test_wrong_code_number_or_check_character_get_the_same_404(demo_site, client
     assert len({r.content for r in responses}) == 1
 
 
+@freeze_time("2026-11-23 10:00:10+08:00")  # the whole run in one minute
 def test_fifteen_quick_lookups_from_one_address_hit_the_limit(demo_site, client):
-    """The eleventh lookup within a minute answers 429 and is audited."""
+    """The eleventh lookup within a minute answers 429 with Retry-After, audited."""
     attempt = {"tracking_no": "20261123-00001-6", "access_code": "AAAAAAAAAA"}
     codes = [
         post(client, "/api/v1/petitions/lookup", attempt).status_code for _ in range(15)
@@ -85,12 +90,27 @@ def test_fifteen_quick_lookups_from_one_address_hit_the_limit(demo_site, client)
     assert codes[10:] == [429] * 5
     last = post(client, "/api/v1/petitions/lookup", attempt)
     assert "wait" in last.json()["detail"].lower() or "请" in last.json()["detail"]
+    assert last["Retry-After"] == "50"  # the rest of the minute
     assert (
         AuditEntry.objects.filter(
             action="petition.lookup_rate_limited", success=False
         ).count()
         >= 5
     )
+
+
+def test_twenty_submissions_a_day_per_address(demo_site, client):
+    """Four bursts of five, ten minutes apart, fill the day: the 21st is refused
+    until the next day, with a Retry-After."""
+    with freeze_time("2026-11-23 02:00:00+00:00") as clock:
+        for _burst in range(4):
+            assert [submit(client).status_code for _ in range(5)] == [201] * 5
+            clock.tick(datetime.timedelta(minutes=10, seconds=1))
+        refused = submit(client)
+        assert refused.status_code == 429
+        assert int(refused["Retry-After"]) > 20 * 3600
+        clock.tick(datetime.timedelta(hours=22))
+        assert submit(client).status_code == 201
 
 
 def test_submissions_are_limited_per_address(demo_site, client):

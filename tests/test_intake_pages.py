@@ -69,6 +69,22 @@ def test_submitting_the_form_shows_number_and_code(demo_site, client):
     assert petition.language == "en" and petition.attachments.count() == 1
 
 
+def test_the_code_is_shown_once_and_leaves_the_session(demo_site, client):
+    """The receipt (printable from that page) shows the code once; a second
+    visit does not, and no stored session holds it."""
+    from django.contrib.sessions.models import Session
+
+    response = client.post("/en/petitions/new/other/", form_data())
+    first = client.get(response["Location"]).content.decode()
+    code = first.split('id="access-code">')[1].split("<")[0]
+    assert len(code) >= 8 and "js-print" in first
+    second = client.get(response["Location"])
+    assert second.status_code == 302 and code not in second.content.decode()
+    assert client.get(second["Location"]).status_code == 200
+    stored = [str(session.get_decoded()) for session in Session.objects.all()]
+    assert stored and not any(code in data for data in stored)
+
+
 def test_errors_keep_what_was_typed_and_ask_for_files_again(demo_site, client):
     """A wrong phone is named next to the field; the typed text stays."""
     response = client.post(

@@ -66,6 +66,21 @@ def test_reception_registers_a_phone_call_and_the_citizen_finds_it(
     ).exists()
 
 
+def test_the_staff_receipt_shows_the_code_once(
+    demo_site, receptionist, staff_client_for
+):
+    """Printed from the first page; the code then leaves the session."""
+    from django.contrib.sessions.models import Session
+
+    staff = staff_client_for(receptionist)
+    response = register_phone_call(staff)
+    first = staff.get(response["Location"]).content.decode()
+    code = first.split('id="access-code">')[1].split("<")[0]
+    again = staff.get(response["Location"])
+    assert again.status_code == 302 and code not in again.content.decode()
+    assert not any(code in str(s.get_decoded()) for s in Session.objects.all())
+
+
 def test_registration_errors_stay_on_the_form(
     demo_site, receptionist, staff_client_for
 ):

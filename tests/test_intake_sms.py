@@ -57,3 +57,11 @@ def test_http_backend_raises_when_the_gateway_fails(gateway):
     gateway.answer = 503
     with pytest.raises(sms.SMSError):
         sms.send_sms("13812345678", "text")
+
+
+def test_console_backend_prints_the_message(settings, capsys):
+    """The default backend writes the number and the text to standard output."""
+    settings.SMS_BACKEND = "console"
+    sms.send_sms("13812345678", "您的诉求已收到，编号 20261123-00001-6")
+    printed = capsys.readouterr().out
+    assert "SMS to 13812345678" in printed and "20261123-00001-6" in printed

@@ -71,7 +71,8 @@ def test_not_satisfied_follow_up_is_recorded_then_reopened(
     assert 'data-action="reopen"' in page.content.decode()
     actions.reopen(petition, "回访不满意", actor=people["head_city"])
     petition.refresh_from_db()
-    assert petition.status == Status.IN_PROGRESS and petition.review_level == 1
+    assert petition.status == Status.ACCEPTED and petition.review_level == 1
+    assert petition.unit == tree["city"]  # reviewed by the next-higher unit
 
 
 def test_repeat_suggested_within_180_days_and_linked(tree, people, staff_client_for):

@@ -10,7 +10,7 @@ from petitions.models import DeadlineRule, Event, Petition, Reply, SupervisionOr
 from petitions.workflow import Role, Status
 from portal.security.models import AuditEntry
 from tests import loop_fixtures
-from tests.loop_fixtures import make_petition, member
+from tests.loop_fixtures import make_petition
 
 pytestmark = pytest.mark.django_db
 tree = loop_fixtures.tree
@@ -18,13 +18,15 @@ tree = loop_fixtures.tree
 
 @pytest.fixture
 def staff(tree, django_user_model):
-    return {
-        "reception": member(django_user_model, "rec", tree["a"], Role.RECEPTION),
-        "handler": member(django_user_model, "han", tree["a"], Role.HANDLER),
-        "head": member(django_user_model, "head", tree["a"], Role.HEAD),
-        "city_head": member(django_user_model, "chead", tree["city"], Role.HEAD),
-        "b_handler": member(django_user_model, "bhan", tree["b"], Role.HANDLER),
-    }
+    return loop_fixtures.people(
+        tree,
+        django_user_model,
+        "reception",
+        "handler",
+        "head",
+        "city_head",
+        "b_handler",
+    )
 
 
 def in_progress(tree, staff):
@@ -190,6 +192,29 @@ def test_clock_pauses_and_resumes_across_spring_festival(tree, staff):
     assert petition.due_at == due + datetime.timedelta(days=14)
 
 
+def test_a_pause_under_a_working_day_rule_counts_working_days(tree, staff):
+    """Paused 10–24 Feb 2026 (the Spring Festival): 5 working days, not 14 days."""
+    DeadlineRule.objects.create(
+        category=loop_fixtures.loop_category(),
+        kind=DeadlineRule.Kind.HANDLING,
+        days=20,
+        working_days=True,
+    )
+    with freeze_time("2026-02-02 10:00:00+08:00"):
+        petition = in_progress(tree, staff)
+        petition.refresh_from_db()
+        assert petition.due_at == datetime.date(2026, 3, 6)
+    with freeze_time("2026-02-10 10:00:00+08:00"):
+        actions.request_materials(petition, "证据材料", actor=staff["handler"])
+    with freeze_time("2026-02-24 10:00:00+08:00"):
+        actions.receive_materials(petition, actor=staff["reception"])
+    petition.refresh_from_db()
+    # 11, 12, 13, 14 (a make-up Saturday) and 24 February: the due date moves
+    # by five working days.
+    assert petition.due_at == datetime.date(2026, 3, 13)
+    assert petition.expected_by == petition.due_at
+
+
 def test_working_day_rule_skips_spring_festival(tree, staff):
     petition = make_petition(tree["a"])
     DeadlineRule.objects.create(
@@ -225,23 +250,6 @@ def test_extension_once_at_most_thirty_days_by_the_head(tree, staff):
         assert refused.value.code == "extended"
     event = petition.events.get(action="extend")
     assert event.public and "案情复杂" in event.note  # told to the petitioner
-
-
-def test_reopen_starts_a_review_clock_twice_at_most(tree, staff):
-    petition = in_progress(tree, staff)
-    for level in (1, 2):
-        actions.reply(petition, "答复", actor=staff["handler"])
-        actions.close(petition, "explained", actor=staff["handler"])
-        actions.reopen(petition, "申请复查", actor=staff["city_head"])
-        petition.refresh_from_db()
-        assert petition.review_level == level and petition.status == Status.IN_PROGRESS
-    actions.reply(petition, "答复", actor=staff["handler"])
-    actions.close(petition, "explained", actor=staff["handler"])
-    with pytest.raises(actions.PetitionRefused):
-        actions.reopen(petition, "再次", actor=staff["city_head"])
-    with pytest.raises(actions.PetitionRefused) as refused:
-        actions.reopen(petition, "x", actor=staff["handler"])
-    assert refused.value.code in {"wrong_role", "reviewed"}
 
 
 def test_a_review_is_asked_within_30_days_of_the_reply(tree, staff):
@@ -293,6 +301,34 @@ def test_internal_notes_stay_off_the_tracking_page(tree, staff):
     assert "内部意见" not in repr(view)
     assert "assign" not in [step["action"] for step in view["timeline"]]
     assert view["replies"][0]["unit"] == "甲"
+
+
+@pytest.mark.parametrize("days", [0, -3, 31, "abc", ""])
+def test_an_extension_request_needs_1_to_30_days(tree, staff, days):
+    """Days outside 1–30 are refused by field, in Chinese; nothing is written."""
+    petition = in_progress(tree, staff)
+    with pytest.raises(actions.PetitionRefused) as refused:
+        actions.request_extension(petition, days, "需要调查", actor=staff["handler"])
+    assert refused.value.errors == {"days": ["延期天数应为 1 至 30 天。"]}
+    assert not petition.events.filter(action="extension_request").exists()
+
+
+def test_withdrawal_tells_the_handler_and_the_first_contact_person(
+    tree, staff, django_capture_on_commit_callbacks
+):
+    """The petitioner withdraws; both people responsible for it are mailed."""
+    from django.core import mail
+
+    petition = in_progress(tree, staff)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.withdraw(petition, "已和解")
+    petition.refresh_from_db()
+    assert petition.status == Status.WITHDRAWN
+    told = sorted(address for message in mail.outbox for address in message.to)
+    assert told == ["han@example.invalid", "rec@example.invalid"]
+    event = petition.events.get(action="withdraw")
+    assert event.actor is None and event.actor_role == Role.PETITIONER
 
 
 def test_handler_asks_the_head_for_an_extension(

@@ -186,3 +186,158 @@ def test_accepting_can_reclassify_and_reroute(tree, people, staff_client_for):
         elsewhere,
         tree["b"],
     )
+
+
+def listed(client, queue, **filters) -> str:
+    url = reverse("petitions_admin_queue", args=[queue])
+    return client.get(url, filters).content.decode()
+
+
+def test_unit_queue_is_the_users_own_units_all_is_the_scope(
+    tree, people, staff_client_for
+):
+    """A city head's unit queue holds the city's petitions; All adds those below."""
+    in_city = make_petition(tree["city"])
+    below = make_petition(tree["a"])
+    head = staff_client_for(people["head_city"])
+    unit_queue = listed(head, "unit")
+    assert in_city.tracking_no in unit_queue and below.tracking_no not in unit_queue
+    everything = listed(head, "all")
+    assert in_city.tracking_no in everything and below.tracking_no in everything
+
+
+def test_my_queue_and_the_supervision_queue(tree, people, staff_client_for):
+    """Mine: what I handle or received first. Supervision: open orders, seen by
+    the ordered unit and the ordering one."""
+    handler = people["handler_a"]
+    handled = make_petition(tree["a"], handler=handler, status="in_progress")
+    received = make_petition(tree["a"], first_contact=handler)
+    other = make_petition(tree["a"])
+    client = staff_client_for(handler)
+    mine = listed(client, "mine")
+    assert handled.tracking_no in mine and received.tracking_no in mine
+    assert other.tracking_no not in mine
+    with freeze_time("2026-11-23 10:00:00+08:00"):
+        actions.supervise(
+            handled, "请报告", datetime.date(2026, 11, 30), actor=people["head_city"]
+        )
+    for someone in (client, staff_client_for(people["head_city"])):
+        supervised = listed(someone, "supervision")
+        assert handled.tracking_no in supervised
+        assert other.tracking_no not in supervised
+
+
+def test_filters_by_category_channel_unit_date_and_flags(
+    tree, people, staff_client_for
+):
+    """Each filter narrows the list to what it names."""
+    from django.utils import timezone
+
+    from petitions.models import Category
+
+    elsewhere = Category.add_root(code="loop-other", name="另类")
+    now = timezone.now()
+    plain = make_petition(tree["a"], received_at=now - datetime.timedelta(days=40))
+    by_letter = make_petition(tree["a"], channel="letter")
+    other_category = make_petition(tree["a"], category=elsewhere)
+    in_b = make_petition(tree["b"])
+    joint = make_petition(tree["a"], co_signers=12)
+    anonymous = make_petition(tree["a"], anonymous=True, name="")
+    reviewed = make_petition(tree["a"], review_level=1, status="accepted")
+    linked = make_petition(tree["a"])
+    linked.linked.add(plain)
+    everyone = [plain, by_letter, other_category, in_b, joint, anonymous, reviewed]
+    client = staff_client_for(people["head_city"])
+
+    def only(expected, **filters):
+        page = listed(client, "all", **filters)
+        for petition in everyone:
+            assert (petition.tracking_no in page) == (petition in expected), (
+                filters,
+                petition.tracking_no,
+            )
+        return page
+
+    only([other_category], category=elsewhere.pk)
+    only([by_letter], channel="letter")
+    only([in_b], unit=tree["b"].pk)
+    old_day = timezone.localdate(now - datetime.timedelta(days=40)).isoformat()
+    only([plain], received_to=old_day)
+    recent = [p for p in everyone if p is not plain]
+    yesterday = timezone.localdate(now - datetime.timedelta(days=1)).isoformat()
+    only(recent, received_from=yesterday)
+    page = only([joint], joint="on")
+    assert 'data-flag="joint"' in page and "+12" in page
+    only([anonymous], anonymous="on")
+    only([plain], linked="on")
+    only([reviewed], under_review="on")
+
+
+def test_detail_shows_the_full_record(tree, people, staff_client_for):
+    """E-mail, case number, party complained about, co-signers, language,
+    privacy notice version and region are all on the detail page."""
+    petition = make_petition(
+        tree["a"],
+        email="zhang@example.invalid",
+        case_number="（2023）浙1003执123号",
+        complained_about="某执行局",
+        co_signers=3,
+        language="en",
+        privacy_notice_version="2026-11",
+        region="dongcheng",
+    )
+    html = staff_client_for(people["handler_a"]).get(
+        reverse("petitions_admin_detail", args=[petition.pk])
+    )
+    text = html.content.decode()
+    for shown in (
+        "zhang@example.invalid",
+        "（2023）浙1003执123号",
+        "某执行局",
+        "English",
+        "2026-11",
+        "dongcheng",
+    ):
+        assert shown in text, shown
+    co_signers = text.split('id="petition-co-signers">')[1].split("</dd>")[0]
+    assert " 3 " in co_signers
+    assert 'data-flag="joint"' in text
+
+
+def test_reply_to_all_linked_answers_each_petitioner(tree, people, staff_client_for):
+    """Linked petitions are shown with a warning while unanswered; one reply
+    goes to each linked petition in scope with its own event and notices."""
+    from petitions.models import Notification, Reply
+
+    handler = people["handler_a"]
+    first = make_petition(tree["a"], handler=handler, status="in_progress")
+    second = make_petition(tree["a"], handler=handler, status="in_progress")
+    waiting = make_petition(tree["a"], status="received")
+    actions.link(first, second, actor=handler)
+    actions.link(first, waiting, actor=handler)
+    client = staff_client_for(handler)
+    detail = reverse("petitions_admin_detail", args=[first.pk])
+    page = client.get(detail).content.decode()
+    assert "Not answered yet" in page or "尚未答复" in page
+    assert second.tracking_no in page and 'name="reply_linked"' in page
+    first.refresh_from_db()
+    response = client.post(
+        reverse("petitions_admin_act", args=[first.pk, "reply"]),
+        {
+            "status": first.status,
+            "updated_at": first.updated_at.isoformat(),
+            "text": "经核查，已一并处理。",
+            "reply_linked": "on",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    for petition in (first, second):
+        petition.refresh_from_db()
+        assert petition.status == Status.REPLIED
+        assert Reply.objects.get(petition=petition).body == "经核查，已一并处理。"
+        assert petition.events.filter(action="reply").count() == 1
+        assert Notification.objects.filter(petition=petition, kind="reply").exists()
+    waiting.refresh_from_db()
+    assert waiting.status == Status.RECEIVED  # not ready for a reply: reported
+    assert waiting.tracking_no in response.content.decode()

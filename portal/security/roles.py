@@ -72,6 +72,13 @@ POWERS = {
         "wagtailcore.add_site",
         "wagtailcore.change_site",
         "wagtailcore.delete_site",
+        # Units and who works in them decide which petitions a person reads.
+        "petitions.add_unit",
+        "petitions.change_unit",
+        "petitions.delete_unit",
+        "petitions.add_unitmembership",
+        "petitions.change_unitmembership",
+        "petitions.delete_unitmembership",
     },
     "security administration": {
         "security.manage_second_factors",

@@ -300,6 +300,7 @@ PERIODIC_TASKS = {
     "petitions.followup.sample_task": 7 * 24 * 3600,
     # Notices whose job was lost (queue down, worker killed) are queued again.
     "petitions.notifications.send_stalled": 60,
+    "petitions.staff_notices.send_stalled": 60,
 }
 
 # Petitions (defaults and the rest of the knobs: petitions/conf.py).

@@ -1,0 +1,90 @@
+"""Sending what a change wrote down: at most once, whatever the task queue does.
+
+Petitioners' notices and staff notices are rows (``QueuedMessage``) written in the
+transaction of the change that calls for them. After commit a job is queued to
+send each one; a queue that is down (Redis gone) is logged and leaves the row
+pending, and ``requeue_due`` (a periodic task) queues it again once it is due and
+its job has had time to run. The sender locks the row and sends only while it is
+pending, so a late original job and a re-queued one never send twice.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import conf
+from .models import QueuedMessage
+
+logger = logging.getLogger(__name__)
+State = QueuedMessage.State
+
+#: A pending message this long past its due time lost its job (queue down when it
+#: was written, a retry that could not be queued, a worker killed mid-send).
+STALLED_AFTER = timedelta(minutes=2)
+
+
+def enqueue(task, pk: int, run_after=None) -> None:
+    """Queue ``task(pk)``, deferred to ``run_after`` where the queue can defer.
+
+    Never raises: a saved petition or a committed staff action must not turn into
+    an error page because the queue is down; the row stays pending.
+    """
+    try:
+        if run_after is not None and task.get_backend().supports_defer:
+            task = task.using(run_after=run_after)
+        task.enqueue(pk)
+    except Exception:
+        logger.exception("could not queue %s for message %s", task, pk)
+
+
+def enqueue_on_commit(task, rows) -> None:
+    for row in rows:
+        transaction.on_commit(lambda pk=row.pk: enqueue(task, pk))
+
+
+def send_once(queryset, pk: int, deliver, task) -> str:
+    """Send the pending message ``pk``; on failure count the attempt and queue
+    another try later (``task``), until PETITIONS_NOTICE_ATTEMPTS are spent."""
+    with transaction.atomic():
+        message = queryset.select_for_update().filter(pk=pk, state=State.PENDING)
+        message = message.first()
+        if message is None:
+            return "nothing to send"
+        message.attempts += 1
+        try:
+            deliver(message)
+        except Exception as error:  # any gateway or mail failure: try again later
+            logger.warning("message %s failed: %s", pk, error)
+            message.last_error = str(error)[:255]
+            if message.attempts < conf.notice_attempts():
+                delay = conf.notice_retry_seconds() * 2 ** (message.attempts - 1)
+                message.next_try_at = timezone.now() + timedelta(seconds=delay)
+                run_after = message.next_try_at
+                transaction.on_commit(lambda: enqueue(task, pk, run_after))
+            else:
+                message.state = State.FAILED
+                message.forget_secret()
+            message.save()
+            return "failed"
+        message.state = State.SENT
+        message.sent_at = timezone.now()
+        message.forget_secret()
+        message.save()
+    return "sent"
+
+
+def requeue_due(model, task) -> int:
+    """Queue again the pending messages of ``model`` whose try is overdue; how many."""
+    now = timezone.now()
+    stalled = list(
+        model.objects.filter(
+            state=State.PENDING, next_try_at__lt=now - STALLED_AFTER
+        ).values_list("pk", flat=True)
+    )
+    # Due again only after another grace period: a busy queue is not flooded.
+    model.objects.filter(pk__in=stalled).update(next_try_at=now)
+    for pk in stalled:
+        enqueue(task, pk)
+    return len(stalled)
