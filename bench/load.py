@@ -9,8 +9,10 @@ Each citizen has its own loopback source address (127.0.0.2, .3, ...), so the
 per-address limits apply as they would to real people. A citizen reads the home
 page, submits a petition with a photo through the API (at most 4, under the limit of
 5 per 10 minutes), looks it up (at most 8 a minute, under 10) and tries to rate it
-(409: not closed yet). Staff sessions (127.0.1.x) list the latest petitions, search
-pages in the admin and open an attachment.
+(409 while it is not closed, 201 once staff closed it). Staff sessions (127.0.1.x,
+heads of the top units, not superusers) list the petitions in their scope, search
+them, open one and take its next step of the loop through the workspace's forms:
+accept, assign, start, reply, close.
 
 Prints requests per second, p50/p95/p99 per endpoint and answers by status, then
 checks that the database holds exactly the petitions whose submission got a 201 and
@@ -23,9 +25,11 @@ import asyncio
 import io
 import os
 import random
+import re
 import sys
 import time
 from collections import Counter, defaultdict
+from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
@@ -37,10 +41,14 @@ EXPECTED = {
     "home": {200},
     "submit": {201},
     "lookup": {200},
-    "rate": {409},
+    "rate": {201, 409},
     "staff list": {200},
     "staff search": {200},
     "staff open": {200},
+    # Each step answers with a redirect to the petition; a refusal (another staff
+    # member was quicker) is a message on that page, also a redirect.
+    **{f"staff {step}": {302} for step in ("accept", "assign", "start", "reply")},
+    "staff close": {302},
 }
 
 
@@ -169,51 +177,158 @@ async def citizen(number, base, deadline, recorder, photo, categories):
             await asyncio.sleep(rng.uniform(1, 3))
 
 
+class FormReader(HTMLParser):
+    """The workspace detail page's action forms: (data-action, URL, fields)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self._form, self._select, self._textarea = [], None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("method") == "post":
+            self._form = (attrs.get("data-action", ""), attrs.get("action", ""), {})
+            self.forms.append(self._form)
+        elif self._form is None:
+            return
+        elif tag == "input" and attrs.get("name") and attrs.get("type") != "checkbox":
+            self._form[2].setdefault(attrs["name"], attrs.get("value", ""))
+        elif tag == "select":
+            self._select = attrs.get("name")
+        elif tag == "option" and self._select:
+            value = attrs.get("value", "")
+            if value and (not self._form[2].get(self._select) or "selected" in attrs):
+                self._form[2][self._select] = value
+        elif tag == "textarea":
+            self._textarea = attrs.get("name")
+            self._form[2][self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._form is not None and self._textarea:
+            self._form[2][self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+# The loop's next step, in order; the first one the page offers is taken.
+STAFF_STEPS = ["accept", "assign", "start", "reply", "close"]
+STAFF_TEXT = "您的诉求已依法办理，办理结果如下：已督促相关单位在十五日内支付拖欠款项。"
+DETAIL = re.compile(r'href="(/admin/petitions/petition/\d+/)"')
+
+
+class StaffSession:
+    """One signed-in staff member's browser: cookies kept by hand (production
+    cookies are Secure and __Host- prefixed, and the stack speaks plain HTTP behind
+    what would be the TLS proxy), the proxy's X-Forwarded-Proto, and a Referer for
+    Django's CSRF check on HTTPS."""
+
+    def __init__(self, client, base, cookies):
+        self.client, self.base, self.cookies = client, base, dict(cookies)
+
+    def _headers(self, path):
+        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        host = self.base.split("://", 1)[1]
+        return {"Cookie": cookie, "Referer": f"https://{host}{path}"}
+
+    def _keep(self, response):
+        for line in response.headers.get_list("set-cookie"):
+            name, _, rest = line.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response
+
+    async def get(self, path, **kwargs):
+        response = await self.client.get(path, headers=self._headers(path), **kwargs)
+        return self._keep(response)
+
+    async def post(self, path, data):
+        response = await self.client.post(path, data=data, headers=self._headers(path))
+        return self._keep(response)
+
+
 async def staff(number, base, deadline, recorder, cookie):
+    """List the petitions in scope, search them, open one and take its next step
+    (accept, assign, start, reply, close) through the workspace's own forms."""
     transport = httpx.AsyncHTTPTransport(local_address=f"127.0.1.{number + 2}")
     rng = random.Random(1000 + number)
-    headers = {"Cookie": cookie, "X-Forwarded-Proto": "https"}
+    name, _, value = cookie.partition("=")
     async with httpx.AsyncClient(
-        base_url=base, transport=transport, timeout=30, headers=headers
+        base_url=base,
+        transport=transport,
+        timeout=30,
+        headers={"X-Forwarded-Proto": "https", "Accept-Language": "zh-hans"},
     ) as client:
+        session = StaffSession(client, base, {name: value})
         while time.monotonic() < deadline:
-            response = await timed(
-                recorder, "staff list", lambda: client.get("/admin/petitions/latest/")
+            listing = await timed(
+                recorder,
+                "staff list",
+                lambda: session.get("/admin/petitions/work/all/"),
             )
-            await asyncio.sleep(rng.uniform(1, 3))
-            query = rng.choice(["劳动", "法律援助", "调解", "guide"])
+            await asyncio.sleep(rng.uniform(0.5, 2))
+            query = rng.choice(["工资", "拖欠", "劳动仲裁", "负载测试", "材料"])
             await timed(
                 recorder,
                 "staff search",
-                lambda q=query: client.get("/admin/pages/search/", params={"q": q}),
+                lambda q=query: session.get("/admin/petition-search/", params={"q": q}),
             )
-            await asyncio.sleep(rng.uniform(1, 3))
-            link = None
-            if response is not None and response.status_code == 200:
-                marker = 'href="/staff/attachments/'
-                text = response.text
-                if marker in text:
-                    start = text.index(marker) + len('href="')
-                    link = text[start : text.index('"', start)]
-            if link:
-                await timed(recorder, "staff open", lambda link=link: client.get(link))
-                await asyncio.sleep(rng.uniform(1, 3))
+            await asyncio.sleep(rng.uniform(0.5, 2))
+            links = DETAIL.findall(listing.text) if listing is not None else []
+            if not links:
+                continue
+            detail = rng.choice(links[:20])
+            page = await timed(recorder, "staff open", lambda d=detail: session.get(d))
+            if page is None or page.status_code != 200:
+                continue
+            forms = FormReader()
+            forms.feed(page.text)
+            offered = {action: (url, fields) for action, url, fields in forms.forms}
+            step = next((action for action in STAFF_STEPS if action in offered), None)
+            await asyncio.sleep(rng.uniform(0.5, 2))
+            if step is None:
+                continue
+            url, fields = offered[step]
+            if "text" in fields and not fields["text"].strip():
+                fields["text"] = STAFF_TEXT
+            await timed(
+                recorder,
+                f"staff {step}",
+                lambda u=url, f=fields: session.post(u, f),
+            )
+            await asyncio.sleep(rng.uniform(0.5, 2))
 
 
 def staff_cookies(count: int) -> list[str]:
-    """Signed-in staff sessions (password and second factor already passed)."""
+    """Signed-in staff sessions (password and second factor already passed).
+
+    Each is the head of one of the top units (and a handler in every unit below
+    it): not a superuser, so the workspace's scope applies as to real staff."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.backends.db import SessionStore
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from petitions.models import Unit, UnitMembership
+    from petitions.workflow import Role
+
+    tops = list(Unit.get_root_nodes())
     cookies = []
     for number in range(count):
         user, _ = get_user_model().objects.get_or_create(
-            username=f"bench-staff-{number}",
-            defaults={"is_staff": True, "is_superuser": True},
+            username=f"bench-staff-{number}", defaults={"is_staff": True}
         )
+        top = tops[number % len(tops)]
+        UnitMembership.objects.get_or_create(user=user, unit=top, role=Role.HEAD)
+        for unit in Unit.objects.filter(path__startswith=top.path):
+            UnitMembership.objects.get_or_create(
+                user=user, unit=unit, role=Role.HANDLER
+            )
         device, _ = TOTPDevice.objects.get_or_create(
             user=user, name="bench", defaults={"confirmed": True}
         )
