@@ -1,6 +1,9 @@
 """Wire cache invalidation to everything that changes what a public page shows."""
 
 from django.db.models.signals import post_delete, post_save
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -29,6 +32,11 @@ def connect() -> None:
         SiteNotice,
         NavigationSettings,
         Site,
+        # Pages show images and link documents by their current title and file;
+        # a redirect changes where an old address leads.
+        get_image_model(),
+        get_document_model(),
+        Redirect,
     ):
         for signal in (post_save, post_delete):
             signal.connect(
