@@ -359,7 +359,9 @@ def localized_snippets(snippets, locale_id):
 
 
 def localized_snippet(snippet, locale_id):
-    return localized_snippets([snippet], locale_id)[0] if snippet else None
+    """One snippet in the reader's language; None when there is none to show."""
+    found = localized_snippets([snippet], locale_id)
+    return found[0] if found else None
 
 
 def localize_regions(pages, locale_id) -> None:
