@@ -181,3 +181,20 @@ def test_an_unpublished_contact_is_never_shown(demo_site, client):
     contact.save()
     body = client.get("/channels/peace-street-director/").content.decode()
     assert "<strong>王建国</strong>" not in body
+
+
+def test_a_new_translation_of_an_office_waits_for_review(db):
+    """Translating an office makes a draft; readers keep the published original."""
+    from wagtail.models import Locale
+
+    from home.models import Office, localized_snippet
+
+    zh = Locale.objects.get_or_create(language_code="zh-hans")[0]
+    en = Locale.objects.get_or_create(language_code="en")[0]
+    office = Office.objects.create(locale=zh, name="新城司法所", address="新城路1号")
+    copy = office.copy_for_translation(en)
+    copy.save()
+    assert not copy.live and copy.has_unpublished_changes
+    assert localized_snippet(office, en.pk) == office
+    copy.save_revision().publish()
+    assert localized_snippet(office, en.pk) == Office.objects.get(pk=copy.pk)
