@@ -310,19 +310,23 @@ def staff_cookies(count: int) -> list[str]:
     it): not a superuser, so the workspace's scope applies as to real staff."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from petitions.models import Unit, UnitMembership
     from petitions.workflow import Role
+    from portal.security.roles import HANDLER, UNIT_HEAD
 
     tops = list(Unit.get_root_nodes())
+    groups = list(Group.objects.filter(name__in=[HANDLER, UNIT_HEAD]))
     cookies = []
     for number in range(count):
         user, _ = get_user_model().objects.get_or_create(
             username=f"bench-staff-{number}", defaults={"is_staff": True}
         )
+        user.groups.add(*groups)
         top = tops[number % len(tops)]
         UnitMembership.objects.get_or_create(user=user, unit=top, role=Role.HEAD)
         for unit in Unit.objects.filter(path__startswith=top.path):

@@ -7,7 +7,7 @@ before it is created, so a second run creates nothing.
 
 import datetime
 
-from wagtail.models import Locale, Page, Site
+from wagtail.models import DraftStateMixin, Locale, Page, Site
 
 from home import demo_content as content
 from home.editorial import ensure_editorial_setup
@@ -133,6 +133,8 @@ class Seeder:
             en = zh.copy_for_translation(self.en)
             for field, value in (en_fields or {}).items():
                 setattr(en, field, value)
+            if isinstance(en, DraftStateMixin):  # the demo's words count as reviewed
+                en.live, en.has_unpublished_changes = True, False
             en.save()
         return zh, en
 
@@ -153,24 +155,28 @@ class Seeder:
                 {"name": en_name},
                 {"slug": slug},
             )
-        self.offices = {}
-        for key, (zh_fields, en_fields) in content.OFFICES.items():
-            region = self.regions[zh_fields["region"]]
-            zh_fields = dict(zh_fields, region=region[0])
+        self.offices = self.translatable_pointing(
+            Office, content.OFFICES, "region", self.regions
+        )
+        self.contacts = self.translatable_pointing(
+            ContactPerson, content.CONTACTS, "office", self.offices
+        )
+
+    def translatable_pointing(self, model, items, field, targets):
+        """Snippets given as {key: (Chinese fields, English fields)} whose `field`
+        names a key of `targets`; each English copy points at the English target."""
+        found = {}
+        for key, (zh_fields, en_fields) in items.items():
+            target = targets[zh_fields[field]]
+            zh_fields = dict(zh_fields, **{field: target[0]})
             zh, en = self.translatable(
-                Office, zh_fields, en_fields, {"name": zh_fields["name"]}
+                model, zh_fields, en_fields, {"name": zh_fields["name"]}
             )
-            if en.region_id == zh.region_id:
-                en.region = region[1]
+            if getattr(en, f"{field}_id") == getattr(zh, f"{field}_id"):
+                setattr(en, field, target[1])
                 en.save()
-            self.offices[key] = (zh, en)
-        self.contacts = {}
-        for key, fields in content.CONTACTS.items():
-            fields = dict(fields, office=self.offices[fields["office"]][0])
-            zh = ContactPerson.objects.filter(
-                locale=self.zh, name=fields["name"]
-            ).first() or ContactPerson.objects.create(locale=self.zh, **fields)
-            self.contacts[key] = zh
+            found[key] = (zh, en)
+        return found
 
     # Pages -------------------------------------------------------------------------
 
@@ -282,7 +288,7 @@ class Seeder:
                 if data.get("office"):
                     page.office = self.offices[data["office"]][0]
                 if data.get("contact"):
-                    page.contact = self.contacts[data["contact"]]
+                    page.contact = self.contacts[data["contact"]][0]
                 page.phones = [
                     ChannelPhone(label=label, number=number)
                     for label, number in data["phones"]
@@ -314,6 +320,8 @@ class Seeder:
             ]
         if data.get("office"):
             page.office = self.offices[data["office"]][1]
+        if data.get("contact"):
+            page.contact = self.contacts[data["contact"]][1]
 
     def seed_guides(self):
         index, index_en = self.sections["guides"]

@@ -110,19 +110,32 @@ OFFICES = {
     ),
 }
 
+# key: Chinese fields, English fields
 CONTACTS = {
-    "wang": {
-        "name": "王建国",
-        "role": "和平街道司法所所长、人民调解员",
-        "phone": "0570-86523011",
-        "office": "station",
-    },
-    "chen": {
-        "name": "陈静",
-        "role": "诉讼服务中心法官助理",
-        "phone": "0570-86612370",
-        "office": "court",
-    },
+    "wang": (
+        {
+            "name": "王建国",
+            "role": "和平街道司法所所长、人民调解员",
+            "phone": "0570-86523011",
+            "office": "station",
+        },
+        {
+            "name": "Wang Jianguo",
+            "role": "Head of the Peace Street Justice Office, people's mediator",
+        },
+    ),
+    "chen": (
+        {
+            "name": "陈静",
+            "role": "诉讼服务中心法官助理",
+            "phone": "0570-86612370",
+            "office": "court",
+        },
+        {
+            "name": "Chen Jing",
+            "role": "Judge's assistant, Litigation Service Centre",
+        },
+    ),
 }
 
 # Service channels ------------------------------------------------------------------

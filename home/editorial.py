@@ -1,4 +1,5 @@
-"""The editorial process: editors write, moderators approve ("Legal review").
+"""The editorial process: editors write, moderators approve ("Legal review"), for
+the content sections and for the shared facts people act on (offices, contacts).
 
 Groups are found or created by name, so this works whether the staff-security
 migration created them first or not. Editors get page permissions only on the
@@ -6,11 +7,13 @@ content sections, so the admin shows them those sections and nothing else.
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
     Workflow,
+    WorkflowContentType,
     WorkflowPage,
     WorkflowTask,
 )
@@ -28,6 +31,8 @@ MODERATOR_PAGE_PERMISSIONS = EDITOR_PAGE_PERMISSIONS + [
 ]
 ADMIN_PERMISSIONS = [("wagtailadmin", "access_admin")]
 SNIPPET_MODELS = ["topic", "region", "office", "contactperson"]
+# Shared facts the public acts on (addresses, phone numbers): reviewed like pages.
+REVIEWED_SNIPPET_MODELS = ["office", "contactperson"]
 
 
 def grant_page_permissions(group, pages, codenames):
@@ -43,7 +48,8 @@ def grant_page_permissions(group, pages, codenames):
 
 def grant_model_permissions(group, moderator: bool):
     codenames = [("wagtailadmin", "access_admin")]
-    actions = ["add", "change", "view"] + (["delete"] if moderator else [])
+    # Only models under review have a publish permission; the rest skip it below.
+    actions = ["add", "change", "view"] + (["delete", "publish"] if moderator else [])
     codenames += [
         ("home", f"{action}_{model}") for model in SNIPPET_MODELS for action in actions
     ]
@@ -76,5 +82,10 @@ def ensure_editorial_setup(section_pages) -> Workflow:
     for page in section_pages:
         WorkflowPage.objects.update_or_create(
             page=page, defaults={"workflow": workflow}
+        )
+    for model in REVIEWED_SNIPPET_MODELS:
+        WorkflowContentType.objects.update_or_create(
+            content_type=ContentType.objects.get_by_natural_key("home", model),
+            defaults={"workflow": workflow},
         )
     return workflow

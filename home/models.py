@@ -17,9 +17,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import prefetch_related_objects
+from django.db.models import OuterRef, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
@@ -32,11 +33,20 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.models import (
+    DraftStateMixin,
+    Orderable,
+    Page,
+    PageViewRestriction,
+    RevisionMixin,
+    TranslatableMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
 from home.blocks import PROSE_FEATURES, GuideBodyBlock
-from home.navigation import page_ancestors
+from home.forms import QuestionAnswerPageForm, ServiceChannelPageForm
+from home.navigation import page_ancestors, site_hotlines
 from home.validators import validate_phone
 
 # Snippets: shared facts ------------------------------------------------------------
@@ -89,8 +99,15 @@ class Region(TranslatableMixin, models.Model):
         return self.name
 
 
-class Office(TranslatableMixin, models.Model):
-    """A place people can walk into; channels name it instead of copying its address."""
+class Office(
+    WorkflowMixin, DraftStateMixin, RevisionMixin, TranslatableMixin, models.Model
+):
+    """A place people can walk into; channels name it instead of copying its address.
+
+    Its address and phone are facts the public acts on, so a change goes through
+    Legal review like a page (drafts, revisions, workflow); pages show only the
+    published version.
+    """
 
     name = models.CharField(_("name"), max_length=120)
     address = models.CharField(_("address"), max_length=255)
@@ -128,8 +145,13 @@ class Office(TranslatableMixin, models.Model):
         return self.name
 
 
-class ContactPerson(TranslatableMixin, models.Model):
-    """The named person who answers for a channel (首问负责): the public knows who."""
+class ContactPerson(
+    WorkflowMixin, DraftStateMixin, RevisionMixin, TranslatableMixin, models.Model
+):
+    """The named person who answers for a channel (首问负责): the public knows who.
+
+    Reviewed like an office: a new direct line is public only once approved.
+    """
 
     name = models.CharField(_("name"), max_length=60)
     role = models.CharField(_("role"), max_length=120, blank=True)
@@ -313,24 +335,107 @@ def localized_pages(pages, locale_id, model=Page):
 
 
 def localized_snippets(snippets, locale_id):
-    """Like localized_pages, for topics, regions, offices and contacts."""
-    snippets = [snippet for snippet in snippets if snippet is not None]
+    """Like localized_pages, for topics, regions, offices and contacts.
+
+    Snippets under review (offices, contacts) count only once published: a draft
+    never reaches the public, in either language.
+    """
+    snippets = [
+        snippet
+        for snippet in snippets
+        if snippet is not None and getattr(snippet, "live", True)
+    ]
     missing = {s.translation_key for s in snippets if s.locale_id != locale_id}
     if not missing:
         return snippets
     model = type(snippets[0])
-    found = {
-        s.translation_key: s
-        for s in model.objects.filter(translation_key__in=missing, locale_id=locale_id)
-    }
+    translations = model.objects.filter(
+        translation_key__in=missing, locale_id=locale_id
+    )
+    if issubclass(model, DraftStateMixin):
+        translations = translations.filter(live=True)
+    found = {s.translation_key: s for s in translations}
     return [found.get(s.translation_key, s) for s in snippets]
 
 
 def localized_snippet(snippet, locale_id):
-    return localized_snippets([snippet], locale_id)[0] if snippet else None
+    """One snippet in the reader's language; None when there is none to show."""
+    found = localized_snippets([snippet], locale_id)
+    return found[0] if found else None
 
 
-class ClassifiedPage(Page):
+def localize_regions(pages, locale_id) -> None:
+    """Give every page in a list its reader_region with one query, not one each."""
+    regions = localized_snippets([page.region for page in pages], locale_id)
+    by_key = {region.translation_key: region for region in regions}
+    for page in pages:
+        region = page.region
+        page.__dict__["reader_region"] = (
+            by_key.get(region.translation_key, region) if region else None
+        )
+
+
+def linked_pages(page, relation: str, field: str, model, request=None) -> list:
+    """The pages `page` links to through its inline `relation` rows (their foreign
+    key is `field`), each in the page's language when live there, in the editors'
+    order, in one query (localized_pages needs two when a link crosses languages).
+
+    In preview the links exist only in memory, so they are read from there.
+    """
+    if getattr(request, "is_preview", False):
+        targets = [
+            getattr(link, field)
+            for link in getattr(page, relation).select_related(field)
+        ]
+        return localized_pages(targets, page.locale_id, model)
+    links = getattr(page, relation).model.objects.filter(page_id=page.pk)
+    # The first link to each page (sort_order is empty on links made in code).
+    first_link = links.filter(
+        **{f"{field}__translation_key": OuterRef("translation_key")}
+    ).order_by("sort_order", "pk")[:1]
+    candidates = (
+        model.objects.live()
+        .filter(
+            Q(pk__in=links.values(f"{field}_id"))
+            | Q(
+                locale_id=page.locale_id,
+                translation_key__in=links.values(f"{field}__translation_key"),
+            )
+        )
+        .annotate(
+            link_sort=Subquery(first_link.values("sort_order")),
+            link_pk=Subquery(first_link.values("pk")),
+        )
+    )
+    chosen = {}
+    for candidate in candidates:
+        if (
+            candidate.translation_key not in chosen
+            or candidate.locale_id == page.locale_id
+        ):
+            chosen[candidate.translation_key] = candidate
+    return sorted(
+        chosen.values(), key=lambda linked: (linked.link_sort or 0, linked.link_pk)
+    )
+
+
+class SharedAncestorsMixin:
+    """Wagtail's view-restriction check and our breadcrumbs, menu and language
+    switcher all need the page's ancestors: fetch them once per page object."""
+
+    @cached_property
+    def cached_ancestors(self) -> list:
+        return list(self.get_ancestors())
+
+    def get_view_restrictions(self):
+        """As Wagtail's, over the ancestors already fetched (an alias answers to
+        the restrictions of the page it copies)."""
+        pages = [self, *self.cached_ancestors]
+        ids = {page.alias_of_id or page.pk for page in pages}
+        return PageViewRestriction.objects.filter(page_id__in=ids)
+
+
+class ClassifiedPage(SharedAncestorsMixin, Page):
     """Content readers can filter: by topic, by who it is for, by region.
 
     A page without a region applies everywhere (national law), so a region filter
@@ -383,6 +488,9 @@ class ClassifiedPage(Page):
         ids = {field: getattr(self, f"{field}_id") for field in self.shown_relations}
         if getattr(request, "is_preview", False) or not any(ids.values()):
             return
+        fetched = [self._meta.get_field(field).is_cached(self) for field in ids]
+        if all(fetched):  # routed by SectionIndexPage.route, which joined them
+            return
         fresh = (
             type(self)
             .objects.select_related(*self.shown_relations)
@@ -400,6 +508,12 @@ class ClassifiedPage(Page):
     @cached_property
     def reader_topics(self):
         return localized_snippets(list(self.topics.all()), self.locale_id)
+
+    @cached_property
+    def reader_region(self):
+        """The region in the page's language: an English copy made by translation
+        still points at the Chinese region until an editor changes it."""
+        return localized_snippet(self.region, self.locale_id)
 
     def structured_data(self, request) -> dict:
         return {
@@ -426,7 +540,7 @@ class ClassifiedPage(Page):
 SECTION_TEMPLATE = "home/section_index_page.html"
 
 
-class SectionIndexPage(Page):
+class SectionIndexPage(SharedAncestorsMixin, Page):
     """A section's front page: its children, newest first, filtered and paginated.
 
     Filters are plain GET parameters so they work without JavaScript and can be
@@ -451,6 +565,21 @@ class SectionIndexPage(Page):
     @property
     def description(self) -> str:
         return self.search_description or self.intro
+
+    def route(self, request, path_components):
+        """Find a child in one query, with the facts its template shows, where
+        Wagtail would take three (the page, its specific class, the facts)."""
+        if len(path_components) == 1 and self.child_model is not None:
+            child = (
+                self.child_model.objects.child_of(self)
+                .select_related(*self.child_model.shown_relations)
+                .filter(slug=path_components[0])
+                .first()
+            )
+            if child is not None:
+                child._cached_parent_obj = self
+                return child.route(request, [])
+        return super().route(request, path_components)
 
     def get_items(self):
         return (
@@ -488,6 +617,8 @@ class SectionIndexPage(Page):
             items_page = paginator.page(1)
         except EmptyPage:
             items_page = paginator.page(paginator.num_pages)
+        items_page.object_list = list(items_page.object_list)
+        localize_regions(items_page.object_list, self.locale_id)
         query = request.GET.copy()
         query.pop("page", None)
         locale = self.locale_id
@@ -549,15 +680,11 @@ class LegalGuidePage(ClassifiedPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_guides"] = localized_pages(
-            [link.guide for link in self.related_guides.select_related("guide")],
-            self.locale_id,
-            LegalGuidePage,
+        context["related_guides"] = linked_pages(
+            self, "related_guides", "guide", LegalGuidePage, request
         )
-        channels = localized_pages(
-            [link.channel for link in self.related_channels.select_related("channel")],
-            self.locale_id,
-            ServiceChannelPage,
+        channels = linked_pages(
+            self, "related_channels", "channel", ServiceChannelPage, request
         )
         prefetch_related_objects(channels, "phones")
         context["related_channels"] = channels
@@ -655,10 +782,8 @@ class CaseStudyPage(ClassifiedPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_guides"] = localized_pages(
-            [link.guide for link in self.related_guides.select_related("guide")],
-            self.locale_id,
-            LegalGuidePage,
+        context["related_guides"] = linked_pages(
+            self, "related_guides", "guide", LegalGuidePage, request
         )
         return context
 
@@ -680,7 +805,7 @@ class CaseRelatedGuide(Orderable):
 # Questions and answers -------------------------------------------------------------
 
 
-class QuestionAnswerPage(Page):
+class QuestionAnswerPage(SharedAncestorsMixin, Page):
     """Short answers to the questions people ask most, grouped by topic; each has
     its own anchor so a hotline operator can send a link to exactly one answer."""
 
@@ -691,6 +816,7 @@ class QuestionAnswerPage(Page):
         InlinePanel("questions", label=_("Questions"), min_num=1),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro")]
+    base_form_class = QuestionAnswerPageForm
 
     parent_page_types = ["home.HomePage"]
     subpage_types = []
@@ -728,14 +854,16 @@ class QuestionAnswerPage(Page):
     def structured_data(self, request) -> dict:
         from django.utils.html import strip_tags
 
+        page_url = self.get_full_url(request)
         return {
             "@context": "https://schema.org",
             "@type": "FAQPage",
             "inLanguage": self.locale.language_code,
-            "url": self.get_full_url(request),
+            "url": page_url,
             "mainEntity": [
                 {
                     "@type": "Question",
+                    "url": f"{page_url}#{question.fragment}",
                     "name": question.question,
                     "acceptedAnswer": {
                         "@type": "Answer",
@@ -771,6 +899,12 @@ class QuestionAnswer(Orderable):
         FieldPanel("question"),
         FieldPanel("answer"),
     ]
+
+    @property
+    def fragment(self) -> str:
+        """The element id and link fragment: prefixed, so no anchor an editor
+        picks can clash with the page's own ids (the skip link's "main")."""
+        return f"q-{self.anchor}"
 
 
 # News ------------------------------------------------------------------------------
@@ -936,6 +1070,7 @@ class ServiceChannelPage(ClassifiedPage):
     ]
     search_fields = ClassifiedPage.search_fields + [index.SearchField("handles")]
     shown_relations = ("region", "office", "contact")
+    base_form_class = ServiceChannelPageForm
 
     parent_page_types = ["home.ChannelDirectoryPage"]
     subpage_types = []
@@ -972,10 +1107,18 @@ class ServiceChannelPage(ClassifiedPage):
         context["related_guides"] = localized_pages(
             list(guides.distinct()[:6]), self.locale_id, LegalGuidePage
         )
-        context["office"] = localized_snippet(self.office, self.locale_id)
+        context["office"] = self.reader_office
         context["directory"] = page_ancestors(request, self)[-1]
-        context["contact"] = localized_snippet(self.contact, self.locale_id)
+        context["contact"] = self.reader_contact
         return context
+
+    @cached_property
+    def reader_office(self):
+        return localized_snippet(self.office, self.locale_id)
+
+    @cached_property
+    def reader_contact(self):
+        return localized_snippet(self.contact, self.locale_id)
 
     @cached_property
     def phone_list(self):
@@ -997,11 +1140,11 @@ class ServiceChannelPage(ClassifiedPage):
             }
         if self.online_url:
             channel["serviceUrl"] = self.online_url
-        if self.office_id:
+        if self.reader_office is not None:
             channel["serviceLocation"] = {
                 "@type": "Place",
-                "name": self.office.name,
-                "address": self.office.address,
+                "name": self.reader_office.name,
+                "address": self.reader_office.address,
             }
         data = {
             "@context": "https://schema.org",
@@ -1016,8 +1159,8 @@ class ServiceChannelPage(ClassifiedPage):
                 "name": self.team or str(_("Public Legal Services Portal")),
             },
         }
-        if self.region_id:
-            data["areaServed"] = self.region.name
+        if self.reader_region is not None:
+            data["areaServed"] = self.reader_region.name
         return data
 
 
@@ -1128,7 +1271,7 @@ class OpeningHours(Orderable):
 # Home ------------------------------------------------------------------------------
 
 
-class HomePage(Page):
+class HomePage(SharedAncestorsMixin, Page):
     """The portal's front door, one per language: guidance, channels, petitions."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -1170,6 +1313,7 @@ class HomePage(Page):
             featured, self.locale_id, LegalGuidePage
         )
         context["topics"] = Topic.objects.filter(locale_id=self.locale_id)
+        context["hotlines"] = site_hotlines(request, get_language())
         # Plain pages are enough for links; specific_class needs no query.
         sections = {
             page.specific_class: page

@@ -19,6 +19,8 @@ def _memo(request, name, page, compute):
 
 def page_ancestors(request, page) -> list:
     """The page's ancestors below the tree root, home page first."""
+    if "cached_ancestors" in page.__dict__:  # Wagtail's serve fetched them already
+        return [ancestor for ancestor in page.cached_ancestors if ancestor.depth > 1]
     return _memo(
         request,
         "ancestors",
@@ -145,3 +147,49 @@ def site_navigation(request, site, language_code: str) -> dict:
     }
     store(key, navigation, 3600)
     return navigation
+
+
+def site_hotlines(request, language_code: str) -> list[dict]:
+    """The hotlines of the channel directory in one language, in the editors' order,
+    each with its numbers, as plain dicts: the one place the portal takes a hotline
+    number from (home page, footer, the guides' closing note).
+
+    Two queries when uncached (the pages, their phones); kept in the page cache
+    until anything is published. The first one is "the" hotline the footer names,
+    so editors choose it by ordering the directory.
+    """
+    from home.cache import lookup, store
+    from home.models import ChannelKind, ChannelPhone
+
+    memo = request.__dict__.setdefault("_portal_navigation", {})
+    if ("hotlines", language_code) in memo:
+        return memo[("hotlines", language_code)]
+    key, hotlines = lookup("hotlines", language_code)
+    if hotlines is None:
+        # One query: the numbers with their pages (a hotline without one is no use).
+        phones = (
+            ChannelPhone.objects.filter(
+                page__kind=ChannelKind.HOTLINE,
+                page__live=True,
+                page__locale__language_code=language_code,
+            )
+            .select_related("page")
+            .order_by("page__path", "sort_order")
+        )
+        by_page = {}
+        for phone in phones:
+            hotline = by_page.setdefault(
+                phone.page_id,
+                {
+                    "title": phone.page.title,
+                    "url": phone.page.get_url(request),
+                    "phones": [],
+                },
+            )
+            hotline["phones"].append(
+                {"label": phone.label, "number": phone.number, "tel": phone.tel}
+            )
+        hotlines = list(by_page.values())
+        store(key, hotlines, 3600)
+    memo[("hotlines", language_code)] = hotlines
+    return hotlines

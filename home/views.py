@@ -7,10 +7,15 @@ from django.views.decorators.http import require_GET
 @require_GET
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
-    """Crawlers may read the public site, not the admin or the petition register."""
+    """Crawlers may read the public site, not the staff side, the API, sign-in or
+    the petition register."""
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
+        "Disallow: /staff/",
+        "Disallow: /api/",
+        "Disallow: /account/",
+        "Disallow: /en/account/",
         "Disallow: /petitions/",
         "Disallow: /en/petitions/",
         "Disallow: /display/",

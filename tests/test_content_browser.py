@@ -118,3 +118,19 @@ def test_axe_finds_no_serious_problems(
         if serious or label == "channel":
             screenshot(phone_page, f"{language}-{display}-{label}")
     assert not problems, problems
+
+
+def test_guides_and_cases_print_as_handouts(live_demo, phone_page, screenshot):
+    """Printed, a guide or a case keeps its text and loses header, menu, trail and
+    footer; on screen they are there."""
+    page = phone_page
+    for path in ("/guides/unpaid-wages/", "/cases/migrant-workers-wages/"):
+        page.emulate_media(media="screen")
+        page.goto(live_demo.url + path)
+        assert page.locator(".site-header").is_visible()
+        page.emulate_media(media="print")
+        assert page.locator("h1").is_visible()
+        assert page.locator(".prose").first.is_visible()
+        for selector in (".site-header", ".main-menu", ".breadcrumbs", ".site-footer"):
+            assert page.locator(selector).first.is_hidden(), (path, selector)
+        screenshot(page, "print-" + path.split("/")[1])

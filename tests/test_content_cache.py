@@ -32,9 +32,11 @@ PAGES_BY_TYPE = {
 @pytest.fixture
 def warm_site(client, demo_site):
     """The demo site after one request, so process-wide caches (content types)
-    are as they are in a running server."""
+    are as they are in a running server; both Django caches start empty, so the
+    counts include Wagtail's site lookup (default cache) and our page cache."""
     client.get("/")
-    caches["pages"].clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     return demo_site
 
 
@@ -160,3 +162,18 @@ def test_a_shared_fact_changes_everywhere_at_once(client, warm_site):
     office.save()
     body = client.get("/channels/service-centre/").content.decode()
     assert "0570-86610000" in body
+
+
+def test_a_new_redirect_clears_the_page_cache(client, warm_site):
+    """Redirects, images and documents change what pages lead to: the cache
+    forgets every page when one is saved."""
+    from wagtail.contrib.redirects.models import Redirect
+
+    client.get("/guides/")
+    assert client.get("/guides/")[CACHE_HEADER] == "hit"
+    guide = LegalGuidePage.objects.get(
+        slug="unpaid-wages", locale__language_code="zh-hans"
+    )
+    Redirect.objects.create(old_path="/wages", redirect_page=guide)
+    assert client.get("/guides/")[CACHE_HEADER] == "miss"
+    assert client.get("/wages")["Location"].endswith("/guides/unpaid-wages/")

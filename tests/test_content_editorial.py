@@ -127,3 +127,74 @@ def test_scheduled_page_goes_live_when_the_scheduler_runs(demo_site, client):
         publish_scheduled.call()
     assert LegalGuidePage.objects.get(pk=page.pk).live
     assert "定时发布的指南" in client.get(section.url).content.decode()
+
+
+def test_an_office_phone_change_waits_for_legal_review(
+    demo_site, client, staff_client_for
+):
+    """An editor's new number for an office is a draft in Legal review: the public
+    keeps seeing the published number until a moderator approves, and the change
+    is kept as a revision."""
+    from django.urls import reverse
+    from wagtail.test.utils.form_data import querydict_from_html
+
+    from home.models import Office
+
+    editor = staff("editor", "Editor")
+    moderator = staff("moderator", "Moderator")
+    office = Office.objects.get(name="江南市公共法律服务中心")
+    assert office.get_workflow() == Workflow.objects.get(name="Legal review")
+    editor_client = staff_client_for(editor)
+    url = reverse("wagtailsnippets_home_office:edit", args=[office.pk])
+    form = editor_client.get(url).content.decode()
+    data = querydict_from_html(form, form_id="w-editor-form")
+    data["phone"] = "0570-86610000"
+    data["action-publish"] = "action-publish"  # not theirs to do: kept as a draft
+    editor_client.post(url, data)
+    del data["action-publish"]
+    data["action-submit"] = "action-submit"
+    assert editor_client.post(url, data).status_code == 302
+
+    office.refresh_from_db()
+    assert office.phone == "0570-86612348" and office.has_unpublished_changes
+    page = client.get("/channels/service-centre/").content.decode()
+    assert "0570-86612348" in page and "0570-86610000" not in page
+    state = office.current_workflow_state
+    assert state.status == "in_progress"
+
+    task_state = state.current_task_state
+    task_state.task.specific.on_action(task_state, moderator, "approve")
+    office.refresh_from_db()
+    assert office.phone == "0570-86610000" and not office.has_unpublished_changes
+    assert "0570-86610000" in client.get("/channels/service-centre/").content.decode()
+    assert office.live_revision.content["phone"] == "0570-86610000"  # its history
+
+
+def test_an_unpublished_contact_is_never_shown(demo_site, client):
+    """A contact saved only as a draft (not live) stays off the channel page."""
+    from home.models import ContactPerson
+
+    contact = ContactPerson.objects.get(name="王建国")
+    shown = "<strong>王建国</strong>, 和平街道司法所所长、人民调解员"
+    assert shown in client.get("/channels/peace-street-director/").content.decode()
+    contact.live = False
+    contact.save()
+    body = client.get("/channels/peace-street-director/").content.decode()
+    assert "<strong>王建国</strong>" not in body
+
+
+def test_a_new_translation_of_an_office_waits_for_review(db):
+    """Translating an office makes a draft; readers keep the published original."""
+    from wagtail.models import Locale
+
+    from home.models import Office, localized_snippet
+
+    zh = Locale.objects.get_or_create(language_code="zh-hans")[0]
+    en = Locale.objects.get_or_create(language_code="en")[0]
+    office = Office.objects.create(locale=zh, name="新城司法所", address="新城路1号")
+    copy = office.copy_for_translation(en)
+    copy.save()
+    assert not copy.live and copy.has_unpublished_changes
+    assert localized_snippet(office, en.pk) == office
+    copy.save_revision().publish()
+    assert localized_snippet(office, en.pk) == Office.objects.get(pk=copy.pk)

@@ -15,10 +15,12 @@ from home.models import (
     CaseStudyPage,
     ChannelDirectoryPage,
     ChannelPhone,
+    ContactPerson,
     HomePage,
     LegalGuideIndexPage,
     LegalGuidePage,
     NewsPage,
+    Office,
     OpeningHours,
     QuestionAnswerPage,
     ServiceChannelPage,
@@ -160,9 +162,25 @@ def test_demo_has_the_promised_content_in_two_languages(demo_site):
     }
     questions = QuestionAnswerPage.objects.get(locale=zh).questions.all()
     assert questions.count() >= 12
-    zh_items = Page.objects.filter(locale=zh, depth__gt=3).live().count()
-    en_items = Page.objects.filter(locale=en, depth__gt=3).live().count()
-    assert en_items * 2 >= zh_items
+    for model in (LegalGuidePage, CaseStudyPage, ServiceChannelPage, NewsPage):
+        in_chinese = model.objects.live().filter(locale=zh).count()
+        in_english = model.objects.live().filter(locale=en).count()
+        assert in_english * 2 >= in_chinese, model.__name__
+    english_questions = QuestionAnswerPage.objects.get(locale=en).questions.count()
+    assert english_questions * 2 >= questions.count()
+
+
+def test_demo_contacts_and_offices_have_english_versions(demo_site):
+    """English channel pages name their people and places in English."""
+    en = Locale.objects.get(language_code="en")
+    for contact in ContactPerson.objects.filter(locale__language_code="zh-hans"):
+        english = contact.get_translation(en)
+        assert english.role and english.role != contact.role, contact.name
+        assert english.office.locale_id == en.pk
+    english_centre = Office.objects.get(
+        locale=en, name="Jiangnan Public Legal Service Centre"
+    )
+    assert english_centre.region.name == "Jiangnan City (all districts)"
 
 
 def test_seed_demo_twice_creates_nothing_new():
@@ -244,3 +262,50 @@ def test_menu_and_footer_come_from_site_settings_in_each_language(client, demo_s
     navigation.footer_text = "新的页脚"
     navigation.save()
     assert "新的页脚" in client.get("/").content.decode()
+
+
+def test_english_page_pointing_at_chinese_facts_shows_them_in_english(
+    client, demo_site
+):
+    """A translated copy still pointing at the Chinese region, office and contact
+    shows their English versions: on the page, in lists and in its JSON-LD."""
+    import json
+    import re
+
+    from home.models import Region
+
+    zh = Locale.objects.get(language_code="zh-hans")
+    en = Locale.objects.get(language_code="en")
+    chinese_region = Region.objects.get(locale=zh, slug="jiangnan")
+    channel = ServiceChannelPage.objects.get(locale=en, slug="service-centre")
+    channel.region = chinese_region
+    channel.office = channel.get_translation(zh).office
+    channel.contact = ContactPerson.objects.get(locale=zh, name="陈静")
+    channel.save_revision().publish()
+    for model, slug in (
+        (LegalGuidePage, "unpaid-wages"),
+        (CaseStudyPage, "game-top-up-refund"),
+    ):
+        page = model.objects.get(locale=en, slug=slug)
+        page.region = chinese_region
+        page.save_revision().publish()
+
+    body = client.get("/en/channels/service-centre/").content.decode()
+    assert "Jiangnan City (all districts)" in body and "江南市" not in body
+    assert "Jiangnan Public Legal Service Centre" in body
+    assert "Chen Jing" in body and "陈静" not in body
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', body).group(1)
+    )
+    assert data["areaServed"] == "Jiangnan City (all districts)"
+    assert data["availableChannel"]["serviceLocation"]["name"] == (
+        "Jiangnan Public Legal Service Centre"
+    )
+    for path in (
+        "/en/channels/",
+        "/en/guides/unpaid-wages/",
+        "/en/cases/game-top-up-refund/",
+    ):
+        body = client.get(path).content.decode()
+        assert "Jiangnan City (all districts)" in body, path
+        assert "江南市（全市）" not in body, path

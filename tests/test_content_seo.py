@@ -126,13 +126,22 @@ def test_json_ld_cannot_break_out_of_its_script(client, demo_site):
 
 
 def test_robots_txt_allows_the_site_and_names_the_sitemap(client, demo_site):
-    """robots.txt keeps crawlers out of the admin and points at the sitemap."""
+    """robots.txt keeps crawlers out of the staff side, the API, sign-in and the
+    register, and points at the sitemap."""
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
+    disallowed = set(re.findall(r"^Disallow: (\S+)$", response.content.decode(), re.M))
+    assert disallowed >= {
+        "/admin/",
+        "/staff/",
+        "/api/",
+        "/account/",
+        "/en/account/",
+        "/petitions/",
+        "/en/petitions/",
+    }
     text = response.content.decode()
-    assert "Disallow: /admin/" in text
-    assert "Disallow: /petitions/" in text
     assert re.search(r"^Sitemap: https?://\S+/sitemap.xml$", text, re.M)
 
 
@@ -166,15 +175,32 @@ def test_language_switcher_goes_to_the_translation_or_says_it_is_missing(
 
 
 def test_every_question_has_its_own_anchor_grouped_by_topic(client, demo_site):
-    """Each answer has an id to link to, and topics head the groups."""
+    """Each answer has an id to link to (prefixed, so an anchor such as "main"
+    cannot clash with the page's own ids), and topics head the groups."""
     page = QuestionAnswerPage.objects.get(locale__language_code="zh-hans")
     body = client.get("/questions/").content.decode()
-    for question in page.questions.all():
-        assert f'id="{question.anchor}"' in body
-        assert f'href="#{question.anchor}"' in body
+    ids = re.findall(r'\bid="([^"]+)"', body)
+    assert len(ids) == len(set(ids)), "every id on the page is unique"
+    faq = json_ld(body)["mainEntity"]
+    for question, entry in zip(page.questions.all(), faq, strict=True):
+        assert f'id="q-{question.anchor}"' in body
+        assert body.count(f'href="#q-{question.anchor}"') == 2  # contents, own link
+        assert entry["url"].endswith(f"/questions/#q-{question.anchor}")
     assert re.search(r'<h2 id="topic-\d+">欠薪讨薪</h2>', body)
     english = client.get("/en/questions/").content.decode()
     assert re.search(r'<h2 id="topic-\d+">Unpaid wages</h2>', english)
+
+
+def test_an_anchor_named_main_leaves_the_skip_link_alone(client, demo_site):
+    """An editor's anchor "main" becomes q-main; the skip link still reaches <main>."""
+    page = QuestionAnswerPage.objects.get(locale__language_code="zh-hans")
+    question = page.questions.first()
+    question.anchor = "main"
+    question.save()
+    page.save_revision().publish()
+    body = client.get("/questions/").content.decode()
+    assert body.count('id="main"') == 1
+    assert '<main id="main"' in body and 'id="q-main"' in body
 
 
 def test_directory_filters_by_kind_region_and_topic(client, demo_site):

@@ -92,3 +92,52 @@ def test_server_error_page_in_the_readers_language_without_the_database(
         response = server_error(rf.get(path))
     assert response.status_code == 500
     assert html_lang(response) == lang and "12348" in response.content.decode()
+
+
+def test_a_right_to_left_language_turns_the_layout_around(client, demo_site, settings):
+    """With Arabic added to the languages, its pages say dir="rtl" (and the
+    breadcrumb arrow is mirrored); Chinese pages stay left-to-right."""
+    settings.LANGUAGES = [*settings.LANGUAGES, ("ar", "العربية")]
+    rtl = client.get("/ar/guides/unpaid-wages/").content.decode()
+    assert re.search(r'<html lang="ar" dir="rtl"', rtl)
+    assert 'class="breadcrumbs"' in rtl
+    ltr = client.get("/guides/unpaid-wages/").content.decode()
+    assert re.search(r'<html lang="zh-Hans" dir="ltr"', ltr)
+    css = client.get("/static/css/portal.css")
+    text = css.getvalue().decode()
+    assert re.search(
+        r'\[dir="rtl"\] \.breadcrumbs li[^{]*::after \{ content: "‹"', text
+    )
+
+
+def test_home_page_leads_to_guides_topics_channels_petitions_and_hotlines(
+    client, demo_site
+):
+    """Featured guides, topics, the channel directory, the petition form and the
+    hotlines with their numbers, all taken from the content itself."""
+    from django.urls import reverse
+
+    from home.models import ChannelPhone, HomePage, ServiceChannelPage
+
+    body = client.get("/").content.decode()
+    home = HomePage.objects.get(locale__language_code="zh-hans")
+    for link in home.featured_guides.all():
+        assert f'href="{link.guide.url}">{link.guide.title}</a>' in body
+    assert '<a href="/guides/?topic=wages">欠薪讨薪</a>' in body
+    assert 'href="/channels/"' in body
+    assert f'href="{reverse("petitions:choose_category")}"' in body
+    for number in ("12348", "12368", "12333", "12315", "96110"):
+        assert f'href="tel:{number}"' in body, number
+    english = client.get("/en/").content.decode()
+    assert 'href="tel:12348"' in english and "12348 Public Legal" in english
+    assert 'href="tel:12333"' not in english  # no English page for that hotline
+
+    hotline = ServiceChannelPage.objects.get(
+        slug="12348", locale__language_code="zh-hans"
+    )
+    hotline.phones = [ChannelPhone(label="全天24小时", number="0570-12348000")]
+    hotline.save_revision().publish()
+    for path in ("/", "/guides/unpaid-wages/", "/guides/?topic=none", "/transparency/"):
+        page = client.get(path).content.decode()
+        assert 'href="tel:0570-12348000"' not in page
+        assert 'href="tel:057012348000"' in page, path

@@ -14,6 +14,7 @@ from home.navigation import (
     cached_site_notice,
     page_ancestors,
     page_translations,
+    site_hotlines,
     site_navigation,
 )
 
@@ -123,6 +124,20 @@ def site_footer(context):
     if site is None:
         return {}
     return site_navigation(request, site, get_language())
+
+
+@register.simple_tag(takes_context=True)
+def main_hotline(context):
+    """The first hotline of the reader's channel directory with its first number,
+    or None: what the footer and the guides' closing note tell people to call."""
+    request = context.get("request")
+    if request is None:
+        return None
+    hotlines = site_hotlines(request, get_language())
+    if not hotlines:
+        return None
+    hotline = hotlines[0]
+    return {**hotline, "phone": hotline["phones"][0]}
 
 
 @register.simple_tag(takes_context=True)
