@@ -792,6 +792,14 @@ class SweepNotice(models.Model):
     petition = models.ForeignKey(
         Petition, on_delete=models.CASCADE, related_name="sweep_notices"
     )
+    # A supervision order's own clock; each order is reminded of separately.
+    order = models.ForeignKey(
+        "SupervisionOrder",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sweep_notices",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     clock = models.CharField(max_length=20, choices=Clock.choices)
     deadline = models.DateField()
@@ -803,8 +811,14 @@ class SweepNotice(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["petition", "kind", "clock", "deadline"],
+                condition=models.Q(order__isnull=True),
                 name="one_sweep_notice_per_deadline",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["order", "kind", "deadline"],
+                condition=models.Q(order__isnull=False),
+                name="one_sweep_notice_per_order_deadline",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -58,6 +58,7 @@ class Clock:
     unit: Unit | None  # the unit whose heads answer for it
     ordering_unit: Unit | None = None  # a supervision order's superior unit
     ordered_by: object = None  # the user who gave that order
+    order: SupervisionOrder | None = None  # the order whose clock this is
 
 
 def deadlines(today: date):
@@ -87,6 +88,7 @@ def deadlines(today: date):
             order.to_unit,
             order.from_unit,
             order.created_by,
+            order,
         )
 
 
@@ -125,6 +127,7 @@ def send_one(kind, clock: Clock, result: Result) -> None:
         with transaction.atomic():
             SweepNotice.objects.create(
                 petition=petition,
+                order=clock.order,
                 kind=kind,
                 clock=clock.clock,
                 deadline=deadline,

@@ -28,6 +28,7 @@ def people(tree, django_user_model):
         "head": member(django_user_model, "head", tree["a"], Role.HEAD),
         "city_head": member(django_user_model, "chead", tree["city"], Role.HEAD),
         "b_head": member(django_user_model, "bhead", tree["b"], Role.HEAD),
+        "prov_head": member(django_user_model, "phead", tree["prov"], Role.HEAD),
     }
 
 
@@ -139,3 +140,35 @@ def test_waiting_for_materials_is_not_swept(
 
 def test_scheduler_runs_the_sweep(settings):
     assert settings.PERIODIC_TASKS["petitions.sweep.sweep_task"] <= 10 * 60
+
+
+def test_two_supervision_orders_due_the_same_day_are_each_escalated(
+    tree,
+    people,
+    django_capture_on_commit_callbacks,
+):
+    """The city and the province each order a report by the same date: each order
+    is escalated once, and a second sweep sends nothing new."""
+    with freeze_time("2026-11-20 10:00:00+08:00"):
+        working = make_petition(
+            tree["a"],
+            handler=people["handler"],
+            status="in_progress",
+            due_at=datetime.date(2027, 1, 30),
+        )
+        due = datetime.date(2026, 11, 22)
+        actions.supervise(working, "请报告", due, actor=people["city_head"])
+        actions.supervise(working, "请省里报告", due, actor=people["prov_head"])
+    with freeze_time(TODAY):
+        assert run_sweep(django_capture_on_commit_callbacks) == {
+            "reminders": 0,
+            "escalations": 2,
+        }
+        assert run_sweep(django_capture_on_commit_callbacks) == {
+            "reminders": 0,
+            "escalations": 0,
+        }
+    orders = set(
+        SweepNotice.objects.filter(clock="supervision").values_list("order", flat=True)
+    )
+    assert orders == set(working.supervision_orders.values_list("pk", flat=True))
