@@ -7,7 +7,10 @@ their guidance) and deadline rules are edited here as data.
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +21,7 @@ from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.models import DeleteView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import access, actions, workspace
@@ -149,7 +153,33 @@ class WorkspaceMenuItem(MenuItem):
         return workspace.works_in_units(request.user)
 
 
-class DeadlineRuleViewSet(ModelViewSet):
+class InUseDeleteView(DeleteView):
+    """Deleting a unit, category or rule that petitions (or units below it) still
+    use is refused with a message and changes nothing, instead of a server error."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except (ProtectedError, RestrictedError):
+            messages.error(
+                self.request,
+                _(
+                    "“%(object)s” is still in use (by petitions, rules or units "
+                    "below it) and was not deleted. Move or change those first."
+                )
+                % {"object": self.object},
+            )
+            return redirect(self.get_success_url())
+
+
+class PetitionDataViewSet(ModelViewSet):
+    """The register's own data, edited as rows in the admin."""
+
+    delete_view_class = InUseDeleteView
+
+
+class DeadlineRuleViewSet(PetitionDataViewSet):
     model = DeadlineRule
     icon = "time"
     menu_label = _("Deadline rules")
@@ -184,7 +214,7 @@ CATEGORY_FIELDS = [
 ]
 
 
-class CategoryViewSet(ModelViewSet):
+class CategoryViewSet(PetitionDataViewSet):
     """Categories with what the public form tells about each (一次告知, 诉访分离).
 
     treebeard's form places a new category in the tree (under a parent or at the
@@ -205,7 +235,7 @@ class CategoryViewSet(ModelViewSet):
 categories = CategoryViewSet("petition_categories")
 
 
-class ReplyTemplateViewSet(ModelViewSet):
+class ReplyTemplateViewSet(PetitionDataViewSet):
     model = ReplyTemplate
     icon = "doc-full"
     menu_label = _("Reply templates")
@@ -231,7 +261,7 @@ class RoutingRuleForm(WagtailAdminModelForm):
         self.fields["region"].choices = [("", "—"), *region_choices()]
 
 
-class RoutingRuleViewSet(ModelViewSet):
+class RoutingRuleViewSet(PetitionDataViewSet):
     """Routing as data: a category's unit for a region, a region's default unit,
     and the system default (no category, no region)."""
 
@@ -252,7 +282,7 @@ class RoutingRuleViewSet(ModelViewSet):
 routing_rules = RoutingRuleViewSet("petition_routing_rules")
 
 
-class UnitViewSet(ModelViewSet):
+class UnitViewSet(PetitionDataViewSet):
     """The unit tree: a new unit is placed under its parent (or at the top).
 
     Administrators only: the model permissions (add/change/delete unit) belong to
@@ -276,7 +306,7 @@ class UnitViewSet(ModelViewSet):
 units = UnitViewSet("petition_units")
 
 
-class MembershipViewSet(ModelViewSet):
+class MembershipViewSet(PetitionDataViewSet):
     """Who works in which unit with which role; every change is audited
     (petitions.signals), since it decides which petitions a person reads."""
 

@@ -83,3 +83,20 @@ def test_a_handler_cannot_reach_units_or_memberships(
     )
     assert refused.status_code in (302, 403)
     assert not UnitMembership.objects.filter(unit=tree["prov"]).exists()
+
+
+def test_a_unit_still_in_use_is_not_deleted(tree, otp_client):
+    """Deleting a unit whose subtree still holds a petition is refused with a
+    message (no server error) and the whole subtree stays; an empty unit goes."""
+    from tests.loop_fixtures import make_petition
+
+    make_petition(tree["a"])
+    response = otp_client.post(
+        f"/admin/petition_units/delete/{tree['city'].pk}/", follow=True
+    )
+    assert response.status_code == 200
+    assert "仍在使用中" in response.content.decode()
+    assert Unit.objects.filter(code__in=["loop-city", "loop-a", "loop-b"]).count() == 3
+    response = otp_client.post(f"/admin/petition_units/delete/{tree['b'].pk}/")
+    assert response.status_code == 302
+    assert not Unit.objects.filter(code="loop-b").exists()
