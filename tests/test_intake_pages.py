@@ -49,10 +49,20 @@ def test_guidance_is_told_once_with_procedure_and_hotline(demo_site, client):
 
 
 def test_a_closed_category_points_to_other_channels(demo_site, client):
-    """A category not open for the web shows no form."""
+    """A category not open for the web shows no form, and the directory's hotline
+    with its number (the same one the footer names)."""
+    from home.models import ChannelPhone, ServiceChannelPage
+
     Category.objects.filter(code="other").update(open_for_web=False)
     page = client.get("/en/petitions/new/other/").content.decode()
     assert "cannot be sent online" in page and "<textarea" not in page
+    hotline = (
+        ServiceChannelPage.objects.live()
+        .filter(kind="hotline", locale__language_code="en")
+        .first()
+    )
+    number = ChannelPhone.objects.filter(page=hotline).first().number
+    assert f">{number}</a>" in page.split("cannot be sent online", 1)[1]
 
 
 def test_submitting_the_form_shows_number_and_code(demo_site, client):
