@@ -126,3 +126,41 @@ def password_only_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+# --- Running the suite in parallel (pytest-xdist) --------------------------------
+#
+# A transactional test (live server, threads) empties the database when it ends,
+# migrated rows included (roles, locales, the page tree). Run alone, pytest-django
+# puts those tests last, so nothing after them misses the rows; spread over
+# workers, a worker would run other files after them. tests/run.sh therefore runs
+# the suite in two passes: `--db-transactions=skip`, then `--db-transactions=only`.
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--db-transactions",
+        choices=["only", "skip"],
+        default=None,
+        help="run only, or leave out, the tests that use a transactional database",
+    )
+
+
+def uses_transactions(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(fixtures & {"transactional_db", "live_server"})
+
+
+def pytest_collection_modifyitems(config, items):
+    choice = config.getoption("--db-transactions")
+    if choice is None:
+        return
+    wanted = choice == "only"
+    kept = [item for item in items if uses_transactions(item) == wanted]
+    dropped = [item for item in items if uses_transactions(item) != wanted]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

@@ -7,7 +7,20 @@ cd "$(dirname "$0")/.."
 
 export SERVICES_DIR=${SERVICES_DIR:-$PWD/.cache/services}
 export DJANGO_SETTINGS_MODULE=portal.settings.test
-PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider --durations=15 "$@")
+# Two workers (pytest-xdist; TEST_WORKERS=0 runs in one process), a file per
+# worker at a time. Each round runs in two passes: the tests that empty the
+# database when they end (transactional: live server, threads) come last, on
+# their own, so no other test runs after them on a worker (tests/conftest.py).
+PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider --durations=15
+  -n "${TEST_WORKERS:-2}" --dist loadfile "$@")
+
+# run_round ENV-ARGS...: both passes, under `env ENV-ARGS...`.
+run_round() {
+  local failed=0
+  env "$@" "${PYTEST[@]}" --db-transactions=skip || failed=1
+  env "$@" "${PYTEST[@]}" --db-transactions=only || failed=1
+  return $failed
+}
 
 stop_services() {
   bash tests/services/elasticsearch.sh stop || true
@@ -25,12 +38,12 @@ echo "Using PostgreSQL $(cat "$SERVICES_DIR/postgres.version") and Elasticsearch
 
 status=0
 echo "=== Round 1 of 2: embedded defaults (SQLite, database search engine, database queue)"
-env -u DATABASE_URL -u ELASTICSEARCH_URL -u REDIS_URL "${PYTEST[@]}" || status=1
+run_round -u DATABASE_URL -u ELASTICSEARCH_URL -u REDIS_URL || status=1
 
 echo "=== Round 2 of 2: PostgreSQL + Elasticsearch"
-DATABASE_URL=$(cat "$SERVICES_DIR/postgres.url") \
-ELASTICSEARCH_URL=$(cat "$SERVICES_DIR/elasticsearch.url") \
-  env -u REDIS_URL "${PYTEST[@]}" || status=1
+run_round -u REDIS_URL \
+  DATABASE_URL="$(cat "$SERVICES_DIR/postgres.url")" \
+  ELASTICSEARCH_URL="$(cat "$SERVICES_DIR/elasticsearch.url")" || status=1
 
 if [[ $status -ne 0 ]]; then
   echo "make test: FAILED (see the rounds above)" >&2

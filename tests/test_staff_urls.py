@@ -158,6 +158,8 @@ def test_no_staff_json_endpoint_lives_outside_the_staff_prefixes():
         "api_v1:submit_petition",
         "api_v1:lookup_petition",
         "api_v1:rate_petition",
+        "api_v1:review_petition",
+        "api_v1:list_regions",
         "search_suggest",
         "healthz",
     }
