@@ -104,7 +104,8 @@ def elasticsearch_down() -> None:
         launch = ["runuser", "-u", owner, "--", *launch]
     keep = ("ES_JAVA_HOME", "ES_PATH_CONF", "ES_TMPDIR", "PATH")
     env = {key: environ[key] for key in keep if key in environ}
-    env["ES_JAVA_OPTS"] = "-Xms512m -Xmx512m"  # as tests/services/elasticsearch.sh
+    heap = os.environ.get("ES_HEAP", "512m")  # as tests/services/elasticsearch.sh
+    env["ES_JAVA_OPTS"] = f"-Xms{heap} -Xmx{heap}"
     env.setdefault("ES_TMPDIR", str(work / "tmp"))
     subprocess.run(
         launch,

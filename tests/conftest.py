@@ -2,7 +2,12 @@ import io
 import os
 from pathlib import Path
 
+import freezegun
 import pytest
+
+# pytest times each test through _pytest.timing; frozen clocks must not reach it,
+# or --durations reports tests that "took" years.
+freezegun.configure(extend_ignore_list=["_pytest.timing"])
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

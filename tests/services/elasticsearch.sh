@@ -5,7 +5,8 @@
 # Env: ES_VERSION (pin a version), ES_CACHE_DIR (unzipped distributions),
 #      ES_REFRESH=1 (look for a newer version even if one is cached),
 #      JVM_DIR (where to look for JDKs, default /usr/lib/jvm),
-#      M2_REPO (Maven local repository, default ~/.m2/repository).
+#      M2_REPO (Maven local repository, default ~/.m2/repository),
+#      ES_HEAP (JVM heap, default 512m; benchmarks give it more).
 set -euo pipefail
 SVC=elasticsearch
 # shellcheck source=common.sh
@@ -182,7 +183,7 @@ svc_start() {
   # (cluster.state.encryption.*) that this zip cannot read and the node dies.
   # -d returns once the node is up; timeout guards against a hung launcher.
   run_svc timeout -k 10 180 env ES_JAVA_HOME="$JDK" ES_PATH_CONF="$WORK/config" ES_TMPDIR="$WORK/tmp" \
-    ES_JAVA_OPTS="-Xms512m -Xmx512m" \
+    ES_JAVA_OPTS="-Xms${ES_HEAP:-512m} -Xmx${ES_HEAP:-512m}" \
     "$home/bin/elasticsearch" -d -p "$WORK/es.pid" \
     -Epath.data="$WORK/data" -Epath.logs="$WORK/logs" \
     -Ediscovery.type=single-node -Enetwork.host=127.0.0.1 \
