@@ -1,7 +1,8 @@
 """Uploaded files: checked by content and name, re-encoded, stored out of reach.
 
 A file is accepted only when its extension and its first bytes agree on JPEG, PNG
-or PDF. Images are decoded and saved again by Pillow, which drops EXIF (location,
+or PDF. A PNG with data after its last chunk (a script or archive riding along) is
+refused. Images are decoded and saved again by Pillow, which drops EXIF (location,
 camera) and anything appended after the image data; a picture whose header
 promises more pixels than PETITIONS_MAX_IMAGE_PIXELS is refused before decoding.
 Files are written under PRIVATE_MEDIA_ROOT with names the server makes up, and
@@ -89,6 +90,15 @@ def check_upload(upload) -> CheckedFile:
         )
     if content_type == "application/pdf":
         return CheckedFile(name, content_type, check_pdf(name, data))
+    if content_type == "image/png" and png_trailer(data).strip(b"\0\r\n"):
+        raise ValidationError(
+            _(
+                "“%(name)s” cannot be accepted: it carries other data after the "
+                "picture. Save the picture again or take a new photo."
+            )
+            % {"name": name},
+            code="attachment_trailing",
+        )
     return CheckedFile(name, content_type, reencode_image(name, data, content_type))
 
 
@@ -111,6 +121,19 @@ def check_pdf(name: str, data: bytes) -> bytes:
             code="attachment_pdf",
         )
     return data
+
+
+def png_trailer(data: bytes) -> bytes:
+    """What follows a PNG's IEND chunk (nothing in a plain picture); a damaged
+    chunk list yields nothing here and is left to the decoder to refuse."""
+    offset = len(KINDS["png"][1])
+    while offset + 8 <= len(data):
+        length = int.from_bytes(data[offset : offset + 4], "big")
+        kind = data[offset + 4 : offset + 8]
+        offset += 12 + length  # length, type, data, CRC
+        if kind == b"IEND":
+            return data[offset:]
+    return b""
 
 
 def reencode_image(name: str, data: bytes, content_type: str) -> bytes:

@@ -52,16 +52,20 @@ def test_a_pdf_with_javascript_is_refused(demo_site):
     assert "active.pdf" in refusal_for(upload("active.pdf", active))
 
 
-def test_png_with_a_trailing_payload_is_reencoded_without_it(demo_site):
-    """Bytes appended after the PNG's end do not survive re-encoding."""
+def test_png_with_a_trailing_payload_is_refused(demo_site):
+    """Bytes appended after the PNG's last chunk: refused, naming the file."""
     payload = b"<?php system($_GET['c']); ?>"
-    submission = submit_with(upload("scan.png", png_bytes() + payload))
+    assert "scan.png" in refusal_for(upload("scan.png", png_bytes() + payload))
+    assert not Attachment.objects.exists()
+
+
+def test_jpeg_with_a_trailing_payload_is_reencoded_without_it(demo_site):
+    """Phones append data after a JPEG (second images): kept out by re-encoding."""
+    payload = b"<?php system($_GET['c']); ?>"
+    submission = submit_with(upload("photo.jpg", jpeg_bytes() + payload))
     stored = stored_bytes(submission.petition.attachments.get())
-    assert payload not in stored
-    assert stored.startswith(b"\x89PNG") and Image.open(io.BytesIO(stored)).size == (
-        32,
-        32,
-    )
+    assert payload not in stored and stored.startswith(b"\xff\xd8\xff")
+    assert Image.open(io.BytesIO(stored)).format == "JPEG"
 
 
 def test_jpeg_metadata_is_stripped(demo_site):
