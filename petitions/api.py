@@ -258,6 +258,28 @@ def body_schema(schema, *, multipart=False) -> dict:
     return {"requestBody": {"required": True, "content": content}}
 
 
+# OpenAPI links: what a client (and the stateful fuzzer) does next with the number
+# and the code a submission answers with.
+_OPENED = {
+    "tracking_no": "$response.body#/tracking_no",
+    "access_code": "$response.body#/access_code",
+}
+FOLLOW_UP_LINKS = {
+    "responses": {
+        "201": {
+            "links": {
+                name: {"operationId": f"petitions_api_{view}", "requestBody": _OPENED}
+                for name, view in (
+                    ("Follow", "lookup_petition"),
+                    ("Rate", "rate_petition"),
+                    ("AskReview", "review_petition"),
+                )
+            }
+        }
+    }
+}
+
+
 @api.exception_handler(Invalid)
 def invalid_body(request, error):
     return api.create_response(
@@ -290,7 +312,7 @@ def invalid_parameters(request, error):
 @api.post(
     "/petitions",
     response={201: PetitionCreated, 422: FieldErrors, 429: Message},
-    openapi_extra=body_schema(PetitionIn, multipart=True),
+    openapi_extra=body_schema(PetitionIn, multipart=True) | FOLLOW_UP_LINKS,
     summary="Submit a request",
 )
 def submit_petition(request):

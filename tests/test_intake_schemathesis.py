@@ -83,3 +83,49 @@ def test_public_api_answers_generated_requests_without_a_server_error(api_schema
     assert not [status for status in statuses if status >= 500], statuses
     # The fuzzer reached the validation layer and the lookups, not only the parser.
     assert statuses[200] and statuses[422] and statuses[404]
+
+
+SUBMISSION = {
+    "category": "legal-consultation",
+    "name": "王小明",
+    "phone": "13812345678",
+    "subject": "工资拖欠",
+    "description": "公司拖欠我三个月工资，怎么办？",
+    "consent": True,
+}
+
+
+def test_linked_requests_follow_a_submission_without_a_server_error(api_schema):
+    """Stateful: submit, then follow, rate and ask a review of the request just made,
+    through the links in the document; no 5xx, every answer in its schema."""
+    answers = Counter()
+
+    class Workflow(api_schema.as_state_machine()):
+        def before_call(self, case):
+            # A scenario starts from a request that passes validation, as a real
+            # client's would (generated bodies are the other test's business);
+            # the generated subject rides along, so some are still refused.
+            if case.operation.label == "POST /api/v1/petitions":
+                generated = case.body if isinstance(case.body, dict) else {}
+                subject = generated.get("subject")
+                case.media_type = "application/json"
+                case.body = {**SUBMISSION, "subject": f"工资拖欠 {subject}"[:60]}
+
+        def after_call(self, response, case):
+            super().after_call(response, case)
+            answers[case.operation.label, response.status_code] += 1
+
+        def validate_response(self, response, case, *args, **kwargs):
+            case.validate_response(response, checks=CHECKS)
+
+    Workflow.run(
+        settings=hypothesis_settings(SETTINGS, max_examples=40, stateful_step_count=4)
+    )
+    assert not [answer for answer in answers if answer[1] >= 500], answers
+    # The links carried a real number and code: the request just made was found.
+    assert answers["POST /api/v1/petitions/lookup", 200], answers
+    # Rating or asking a review of a request still open: refused (409), not 404.
+    assert (
+        answers["POST /api/v1/petitions/rating", 409]
+        + answers["POST /api/v1/petitions/review", 409]
+    ), answers
