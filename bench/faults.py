@@ -256,7 +256,7 @@ def catch_up(submitted: set[str], recovered: float, limit: float = 180) -> dict:
 
 
 def phase(name: str, base_number: int, args) -> dict:
-    from django.db import close_old_connections
+    from django.db import close_old_connections, connections
 
     from petitions.models import Notification, Petition
 
@@ -284,6 +284,9 @@ def phase(name: str, base_number: int, args) -> dict:
     fault_started = time.monotonic()
     detail = FAULTS[name]()
     recovered = time.monotonic()
+    # Our own connection did not live through a database restart (a query on it
+    # can hang on the dead socket): start afresh, as the portal's processes do.
+    connections.close_all()
     fault_took = recovered - fault_started
     runner.join()
     caught_up = catch_up({r["tracking_no"] for r in recorder.submitted}, recovered)

@@ -187,7 +187,7 @@ class FormReader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form" and attrs.get("method") == "post":
-            self._form = (attrs.get("data-action", ""), attrs.get("action", ""), {})
+            self._form = (attrs.get("data-action", ""), attrs.get("action", ""), {}, {})
             self.forms.append(self._form)
         elif self._form is None:
             return
@@ -196,9 +196,12 @@ class FormReader(HTMLParser):
         elif tag == "select":
             self._select = attrs.get("name")
         elif tag == "option" and self._select:
+            # As a browser: the selected option, else the first (even if empty).
             value = attrs.get("value", "")
-            if value and (not self._form[2].get(self._select) or "selected" in attrs):
+            choices = self._form[3].setdefault(self._select, [])
+            if not choices or "selected" in attrs:
                 self._form[2][self._select] = value
+            choices.append(value)
         elif tag == "textarea":
             self._textarea = attrs.get("name")
             self._form[2][self._textarea] = ""
@@ -287,14 +290,16 @@ async def staff(number, base, deadline, recorder, cookie):
                 continue
             forms = FormReader()
             forms.feed(page.text)
-            offered = {action: (url, fields) for action, url, fields in forms.forms}
+            offered = {action: form for action, *form in forms.forms}
             step = next((action for action in STAFF_STEPS if action in offered), None)
             await asyncio.sleep(rng.uniform(0.5, 2))
             if step is None:
                 continue
-            url, fields = offered[step]
+            url, fields, choices = offered[step]
             if "text" in fields and not fields["text"].strip():
                 fields["text"] = STAFF_TEXT
+            if step == "assign":  # the head picks one of the unit's handlers
+                fields["handler"] = rng.choice([*filter(None, choices["handler"])])
             await timed(
                 recorder,
                 f"staff {step}",

@@ -553,12 +553,17 @@ def accept(petition, *, actor, category=None, seen=None, request=None):
     """Accept: optionally reclassify (and so reroute); the handling clock starts."""
 
     def change(locked):
+        note = ""
         if category is not None and category.pk != locked.category_id:
             locked.category = category
             locked.unit = category.routing_unit(locked.region) or locked.unit
+            note = _("Reclassified as “%(category)s”; handled by %(unit)s.") % {
+                "category": category.display_name,
+                "unit": locked.unit.display_name if locked.unit else "—",
+            }
         locked.due_at = handling_due(locked, timezone.localdate())
         locked.expected_by = locked.due_at
-        return ""
+        return note
 
     return transition(
         petition,

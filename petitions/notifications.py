@@ -40,7 +40,7 @@ def prepare(petition: Petition, kind: str, *, secret: str = "") -> list[Notifica
 
 def enqueue(notification_id: int, run_after=None) -> None:
     """Queue the send (never raises; see ``outbox.enqueue``)."""
-    outbox.enqueue(send_notification, notification_id, run_after)
+    outbox.enqueue(send_notification, notification_id, run_after, model=Notification)
 
 
 @task()

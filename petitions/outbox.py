@@ -25,11 +25,13 @@ State = QueuedMessage.State
 STALLED_AFTER = timedelta(minutes=2)
 
 
-def enqueue(task, pk: int, run_after=None) -> None:
+def enqueue(task, pk: int, run_after=None, *, model=None) -> None:
     """Queue ``task(pk)``, deferred to ``run_after`` where the queue can defer.
 
     Never raises: a saved petition or a committed staff action must not turn into
-    an error page because the queue is down; the row stays pending.
+    an error page because the queue is down; the row stays pending, marked (when
+    ``model`` is given) for the next ``requeue_due`` rather than after the grace
+    period, so it goes out within a minute of the queue coming back.
     """
     try:
         if run_after is not None and task.get_backend().supports_defer:
@@ -37,11 +39,26 @@ def enqueue(task, pk: int, run_after=None) -> None:
         task.enqueue(pk)
     except Exception:
         logger.exception("could not queue %s for message %s", task, pk)
+        if model is not None:
+            mark_lost(model, pk)
+
+
+def mark_lost(model, pk: int) -> None:
+    """The job for pending message ``pk`` was never queued: due for requeueing."""
+    try:
+        model.objects.filter(pk=pk, state=State.PENDING).update(
+            next_try_at=timezone.now() - STALLED_AFTER
+        )
+    except Exception:  # the database may be what is down; the grace period remains
+        logger.exception("could not mark message %s for requeueing", pk)
 
 
 def enqueue_on_commit(task, rows) -> None:
     for row in rows:
-        transaction.on_commit(lambda pk=row.pk: enqueue(task, pk))
+        model = type(row)
+        transaction.on_commit(
+            lambda pk=row.pk, model=model: enqueue(task, pk, model=model)
+        )
 
 
 def send_once(queryset, pk: int, deliver, task) -> str:
@@ -62,7 +79,8 @@ def send_once(queryset, pk: int, deliver, task) -> str:
                 delay = conf.notice_retry_seconds() * 2 ** (message.attempts - 1)
                 message.next_try_at = timezone.now() + timedelta(seconds=delay)
                 run_after = message.next_try_at
-                transaction.on_commit(lambda: enqueue(task, pk, run_after))
+                model = type(message)
+                transaction.on_commit(lambda: enqueue(task, pk, run_after, model=model))
             else:
                 message.state = State.FAILED
                 message.forget_secret()

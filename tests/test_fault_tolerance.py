@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import OperationalError, connection
+from django.test import Client
 from django.utils import timezone
 
 from petitions import notifications, search_hooks, sms
@@ -52,19 +54,41 @@ def test_submission_succeeds_while_the_queue_is_down(demo_site, client, monkeypa
 
 
 def test_stalled_notices_are_sent_once_when_the_queue_is_back(
-    demo_site, client, monkeypatch
+    demo_site, client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    """send_stalled queues notices never tried; a second sweep sends nothing more."""
+    """A notice whose job never reached the queue goes out at the next sweep
+    (every 30 s), once; a second sweep sends nothing more."""
     with monkeypatch.context() as patch:
         patch.setattr(notifications, "send_notification", UnreachableQueue())
-        client.post("/api/v1/petitions", FIELDS, content_type="application/json")
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/api/v1/petitions", FIELDS, content_type="application/json")
     notice = Notification.objects.get()
-    assert notifications.send_stalled.call() == 0  # too recent: its job may run yet
-    Notification.objects.update(next_try_at=timezone.now() - timedelta(minutes=5))
     assert notifications.send_stalled.call() == 1
     assert notifications.send_stalled.call() == 0
     notice.refresh_from_db()
     assert notice.state == Notification.State.SENT
+    assert [message["to"] for message in sms.outbox] == ["13512345678"]
+
+
+class QueueThatNeverRuns:
+    """A queue that takes the job and then loses it (a worker killed mid-job)."""
+
+    enqueue = staticmethod(lambda *args, **kwargs: None)
+
+
+def test_a_queued_notice_is_queued_again_only_after_a_grace_period(
+    demo_site, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Queued but not run yet: its own job may still come, so the sweep waits two
+    minutes past its due time before queueing it again; then it is sent once."""
+    with monkeypatch.context() as patch:
+        patch.setattr(notifications, "send_notification", QueueThatNeverRuns())
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/api/v1/petitions", FIELDS, content_type="application/json")
+    assert notifications.send_stalled.call() == 0
+    Notification.objects.update(next_try_at=timezone.now() - timedelta(minutes=5))
+    assert notifications.send_stalled.call() == 1
+    assert notifications.send_stalled.call() == 0
     assert [message["to"] for message in sms.outbox] == ["13512345678"]
 
 
@@ -120,3 +144,32 @@ def test_pages_render_while_redis_refuses_connections(demo_site, client, setting
     finally:
         for alias in ("default", "pages"):
             caches[alias].close()
+
+
+def database_gone(execute, sql, params, many, context):
+    """What every query meets while PostgreSQL restarts."""
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+def test_a_database_outage_is_a_503_asking_to_retry_not_a_500(demo_site, settings):
+    """API and pages answer 503 with Retry-After and say nothing was saved, in the
+    reader's language; once the database is back the same request succeeds."""
+    client = Client(raise_request_exception=False)
+    with connection.execute_wrapper(database_gone):
+        api = client.post(
+            "/api/v1/petitions",
+            FIELDS,
+            content_type="application/json",
+            headers={"accept-language": "zh-hans"},
+        )
+        page = client.post(
+            "/en/petitions/track/", {"tracking_no": "20260101-00001-1", "code": "x"}
+        )
+    assert (api.status_code, api["Retry-After"]) == (503, "30")
+    assert "没有保存" in api.json()["detail"]
+    assert page.status_code == 503 and page["Retry-After"] == "30"
+    assert '<html lang="en"' in page.content.decode()
+    assert "nothing you sent was saved" in page.content.decode()
+    assert not Petition.objects.exists()
+    again = client.post("/api/v1/petitions", FIELDS, content_type="application/json")
+    assert again.status_code == 201

@@ -186,6 +186,9 @@ def test_accepting_can_reclassify_and_reroute(tree, people, staff_client_for):
         elsewhere,
         tree["b"],
     )
+    # The timeline says where it went and why it left the unit's queue.
+    note = petition.events.get(action="accept").note
+    assert "乙类" in note and tree["b"].name in note
 
 
 def listed(client, queue, **filters) -> str:
