@@ -22,13 +22,12 @@ from search.backends.base import SearchUnavailable
 
 logger = logging.getLogger("search.indexing")
 
-RETRY_DELAYS = [
-    timedelta(seconds=30),
-    timedelta(minutes=2),
-    timedelta(minutes=10),
-    timedelta(hours=1),
-    timedelta(hours=6),
-]
+# While the engine is down, each change is tried again every 30 s at most, for
+# about ten minutes, so it is found within a minute of the engine's return; a
+# longer outage is left to the hourly reconcile.
+RETRY_DELAYS = [timedelta(seconds=10), timedelta(seconds=20)] + [
+    timedelta(seconds=30)
+] * 20
 
 
 @dataclass
