@@ -12,6 +12,7 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import conf
@@ -44,10 +45,11 @@ def enqueue(task, pk: int, run_after=None, *, model=None) -> None:
 
 
 def mark_lost(model, pk: int) -> None:
-    """The job for pending message ``pk`` was never queued: due for requeueing."""
+    """The job for pending message ``pk`` was never queued: no grace period for it,
+    ``requeue_due`` takes it as soon as it is due (at once, or at its retry time)."""
     try:
         model.objects.filter(pk=pk, state=State.PENDING).update(
-            next_try_at=timezone.now() - STALLED_AFTER
+            next_try_at=F("next_try_at") - STALLED_AFTER
         )
     except Exception:  # the database may be what is down; the grace period remains
         logger.exception("could not mark message %s for requeueing", pk)
