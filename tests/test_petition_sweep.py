@@ -93,6 +93,16 @@ def test_past_due_one_escalation_to_head_and_superior_then_none(
     assert mail.outbox == []  # the sibling's head never hears of it
 
 
+def in_progress(tree, people):
+    """A petition the handler is working on, due long after the sweep's day."""
+    return make_petition(
+        tree["a"],
+        handler=people["handler"],
+        status="in_progress",
+        due_at=datetime.date(2027, 1, 30),
+    )
+
+
 def test_acceptance_and_supervision_clocks(
     tree,
     people,
@@ -104,12 +114,7 @@ def test_acceptance_and_supervision_clocks(
         accept_by=datetime.date(2026, 11, 24),
     )
     with freeze_time("2026-11-20 10:00:00+08:00"):
-        working = make_petition(
-            tree["a"],
-            handler=people["handler"],
-            status="in_progress",
-            due_at=datetime.date(2027, 1, 30),
-        )
+        working = in_progress(tree, people)
         actions.supervise(
             working, "请报告", datetime.date(2026, 11, 22), actor=people["city_head"]
         )
@@ -150,12 +155,7 @@ def test_two_supervision_orders_due_the_same_day_are_each_escalated(
     """The city and the province each order a report by the same date: each order
     is escalated once, and a second sweep sends nothing new."""
     with freeze_time("2026-11-20 10:00:00+08:00"):
-        working = make_petition(
-            tree["a"],
-            handler=people["handler"],
-            status="in_progress",
-            due_at=datetime.date(2027, 1, 30),
-        )
+        working = in_progress(tree, people)
         due = datetime.date(2026, 11, 22)
         actions.supervise(working, "请报告", due, actor=people["city_head"])
         actions.supervise(working, "请省里报告", due, actor=people["prov_head"])
