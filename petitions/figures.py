@@ -15,16 +15,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
-    Avg,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
     F,
     FloatField,
     Func,
+    IntegerField,
     OuterRef,
     Q,
+    Sum,
     Value,
+    When,
 )
 from django.db.models.functions import (
     Coalesce,
@@ -157,11 +160,17 @@ class JulianDay(Func):
     output_field = FloatField()
 
     def as_postgresql(self, compiler, connection, **extra):
-        template = (
-            "CAST(EXTRACT(EPOCH FROM %(expressions)s) / 86400.0 + 2440587.5"
-            " AS double precision)"
-        )
+        # date_part() answers in double precision; EXTRACT() in numeric, which
+        # takes twice as long over a year of closures. A date is read as its
+        # midnight UTC, whatever the session's time zone.
+        source = self.get_source_expressions()[0].output_field
+        value = "%(expressions)s::timestamp" if _is_date(source) else "%(expressions)s"
+        template = f"(date_part('epoch', {value}) / 86400.0 + 2440587.5)"
         return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def _is_date(field) -> bool:
+    return field.get_internal_type() == "DateField"
 
 
 def closure_annotations() -> dict:
@@ -185,33 +194,32 @@ ON_TIME = Q(deadline_end__isnull=True) | Q(closed_local__lt=F("deadline_end"))
 LATE = Q(deadline_end__isnull=False) & Q(closed_local__gte=F("deadline_end"))
 
 
-def bucket_aggregates(column, starts, grain, measures=None) -> dict:
-    """Count aggregates per week or month (native comparisons only), named
-    ``<measure>_<index>``, to run in one pass with other aggregates."""
-    zone = timezone.get_current_timezone()
-    edges = [datetime.combine(day, time.min, tzinfo=zone) for day in starts]
-    if starts:
-        last = starts[-1]
-        after = last + timedelta(days=7) if grain == "week" else add_months(last, 1)
-        edges.append(datetime.combine(after, time.min, tzinfo=zone))
-    aggregates = {}
-    for index in range(len(starts)):
-        within = Q(**{f"{column}__gte": edges[index]}) & Q(
-            **{f"{column}__lt": edges[index + 1]}
-        )
-        for name, condition in (measures or {"n": Q()}).items():
-            aggregates[f"{name}_{index}"] = Count("pk", filter=within & condition)
-    return aggregates
-
-
 def bucket_counts(queryset, column, starts, grain, measures) -> list[dict]:
-    """Counts per week or month in one pass: one dict of ``measures`` per bucket."""
-    aggregates = bucket_aggregates(column, starts, grain, measures)
-    counts = queryset.aggregate(**aggregates) if aggregates else {}
-    return [
-        {name: counts[f"{name}_{index}"] for name in measures}
-        for index in range(len(starts))
-    ]
+    """Counts per week or month: one dict of ``measures`` per bucket, in one grouped
+    pass (a row falls in the bucket of the first edge it lies before)."""
+    if not starts:
+        return []
+    zone = timezone.get_current_timezone()
+    last = starts[-1]
+    after = last + timedelta(days=7) if grain == "week" else add_months(last, 1)
+    edges = [datetime.combine(day, time.min, tzinfo=zone) for day in [*starts, after]]
+    bucket = Case(
+        *(
+            When(**{f"{column}__lt": edge}, then=Value(index))
+            for index, edge in enumerate(edges[1:])
+        ),
+        output_field=IntegerField(),
+    )
+    rows = (
+        queryset.filter(**{f"{column}__gte": edges[0], f"{column}__lt": edges[-1]})
+        .annotate(bucket=bucket)
+        .values("bucket")
+        .annotate(**{name: Count("pk", filter=q) for name, q in measures.items()})
+        .order_by()
+    )
+    found = {row.pop("bucket"): row for row in rows}
+    empty = dict.fromkeys(measures, 0)
+    return [found.get(index, empty) for index in range(len(starts))]
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -353,46 +361,52 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
     received = petitions.filter(received_at__gte=start, received_at__lt=end)
 
     starts = period.buckets()
-    head = received.aggregate(
-        received=Count("pk"),
-        repeat=Count("pk", filter=repeat_filter()),
+    # Totals and the comparison of units come from the same grouped passes: one
+    # row per unit branch (None: no unit yet), the totals summed from them.
+    width = ((unit.depth if unit is not None else 0) + 1) * STEPLEN
+    arrivals = {
+        "received": Count("pk"),
+        "repeat": Count("pk", filter=repeat_filter()),
         **{
             f"channel_{channel}": Count("pk", filter=Q(channel=channel))
             for channel in Channel.values
         },
-        **bucket_aggregates("received_at", starts, period.grain, {"in": Q()}),
-    )
+    }
+    arrived = per_branch(received, "unit__path", width, **arrivals)
+    head = _totals(arrived, arrivals)
     steps = Event.objects.filter(**of_scope, created_at__gte=start, created_at__lt=end)
-    head |= steps.aggregate(
-        **{
-            key: Count("petition", distinct=True, filter=Q(action=action))
-            for key, action in EVENT_FIGURES.items()
-        }
+    taken = dict(
+        steps.filter(action__in=EVENT_FIGURES.values())
+        .values_list("action")
+        .annotate(n=Count("petition", distinct=True))
+        .order_by()
     )
+    head |= {key: taken.get(action, 0) for key, action in EVENT_FIGURES.items()}
     closures = steps.filter(action=Action.CLOSE).annotate(**closure_annotations())
-    closing = closures.aggregate(
-        closures=Count("pk"),
-        on_time=Count("pk", filter=ON_TIME),
-        mean=Avg("taken"),
-        working=Count(WORKING_DAYS),
-        mean_working=Avg(WORKING_DAYS),
+    departures = {
+        "closed": Count("pk"),
+        "on_time": Count("pk", filter=ON_TIME),
+        "days": Sum("taken"),
+        "working": Count(WORKING_DAYS),
+        "working_days": Sum(WORKING_DAYS),
         **{
             f"outcome_{outcome}": Count("pk", filter=Q(petition__outcome=outcome))
             for outcome in Outcome.values
         },
-        **bucket_aggregates("created_at", starts, period.grain, {"out": Q()}),
-    )
+    }
+    departed = per_branch(closures, "petition__unit__path", width, **departures)
+    closing = _totals(departed, departures)
     outcomes = dict(Outcome.choices)
     figures.by_outcome = [
         {"key": key, "label": outcomes[key], "count": closing[f"outcome_{key}"]}
         for key in Outcome.values
     ]
-    head["on_time_rate"] = _ratio(closing["on_time"], closing["closures"])
+    head["on_time_rate"] = _ratio(closing["on_time"], closing["closed"])
     head["on_time"] = closing["on_time"]
-    head["late"] = closing["closures"] - closing["on_time"]
-    head["average_days"] = _days(closing["mean"])
-    head["median_days"] = _days(_median(closures, "taken", closing["closures"]))
-    head["average_working_days"] = _days(closing["mean_working"])
+    head["late"] = closing["closed"] - closing["on_time"]
+    head["average_days"] = _mean(closing["days"], closing["closed"])
+    head["median_days"] = _days(_median(closures, "taken", closing["closed"]))
+    head["average_working_days"] = _mean(closing["working_days"], closing["working"])
     head["median_working_days"] = _days(
         _median(closures, WORKING_DAYS, closing["working"])
     )
@@ -441,15 +455,14 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
     ]
     figures.by_category = _by_branch(received, "category", Category, 0)
     figures.by_unit = _unit_comparison(
-        petitions, received, closures, ratings, unit, today
+        petitions, arrived, departed, ratings, width, today
     )
+    came = bucket_counts(received, "received_at", starts, period.grain, {"n": Q()})
+    closed = steps.filter(action=Action.CLOSE)  # without the petitions joined in
+    went = bucket_counts(closed, "created_at", starts, period.grain, {"n": Q()})
     figures.trend = [
-        {
-            "start": day,
-            "received": head.pop(f"in_{index}"),
-            "closed": closing[f"out_{index}"],
-        }
-        for index, day in enumerate(starts)
+        {"start": day, "received": came_in["n"], "closed": went_out["n"]}
+        for day, came_in, went_out in zip(starts, came, went, strict=True)
     ]
     figures.overdue = list(
         petitions.filter(status__in=OPEN, expected_by__lt=today)
@@ -494,60 +507,59 @@ def _by_branch(received, relation: str, model, depth: int) -> list[dict]:
     ]
 
 
-def _unit_comparison(petitions, received, closures, ratings, unit, today):
-    """Each unit one level below ``unit`` (the top units when none), side by side:
-    received, open, overdue, on-time rate, average days and satisfaction. A unit's
-    own petitions count as its own row. One aggregate query per group of measures,
-    however many units there are."""
-    width = ((unit.depth if unit is not None else 0) + 1) * STEPLEN
+def per_branch(queryset, path: str, width: int, **measures) -> dict:
+    """``measures`` per tree branch: the first ``width`` characters of ``path``
+    (None for rows outside the tree), in one grouped query."""
+    rows = (
+        queryset.annotate(branch=Substr(path, 1, width))
+        .values("branch")
+        .annotate(**measures)
+        .order_by()
+    )
+    return {row.pop("branch"): row for row in rows}
 
-    def by_branch(queryset, path: str, **measures) -> dict[str, dict]:
-        rows = (
-            queryset.exclude(**{f"{path}__isnull": True})
-            .annotate(branch=Substr(path, 1, width))
-            .values("branch")
-            .annotate(**measures)
-            .order_by()
-        )
-        return {row.pop("branch"): row for row in rows}
 
-    came = by_branch(received, "unit__path", received=Count("pk"))
-    waiting = by_branch(
+def _totals(branches: dict, measures) -> dict:
+    """Each measure summed over all branches (0 with none, a missing sum as 0)."""
+    return {key: sum(row[key] or 0 for row in branches.values()) for key in measures}
+
+
+def _unit_comparison(petitions, arrived, departed, ratings, width, today):
+    """Each unit one level below the chosen one (the top units when none), side by
+    side: received, open, overdue, on-time rate, average days and satisfaction. A
+    unit's own petitions count as its own row. One aggregate query per group of
+    measures, however many units there are (arrivals and closures come counted)."""
+    waiting = per_branch(
         petitions.filter(status__in=OPEN),
         "unit__path",
+        width,
         open=Count("pk"),
         overdue=Count("pk", filter=Q(expected_by__lt=today)),
     )
-    went = by_branch(
-        closures,
-        "petition__unit__path",
-        closed=Count("pk"),
-        on_time=Count("pk", filter=ON_TIME),
-        mean=Avg("taken"),
-    )
-    rated = by_branch(
+    rated = per_branch(
         ratings,
         "petition__unit__path",
+        width,
         rated=Count("pk"),
         satisfied=Count("pk", filter=Q(verdict__in=SATISFIED)),
     )
-    paths = set(came) | set(waiting) | set(went) | set(rated)
+    paths = (set(arrived) | set(waiting) | set(departed) | set(rated)) - {None}
     nodes = {node.path: node for node in Unit.objects.filter(path__in=list(paths))}
     rows = []
     for path in paths:
-        closing = went.get(path, {"closed": 0, "on_time": 0, "mean": None})
+        closing = departed.get(path, {"closed": 0, "on_time": 0, "days": None})
         rating = rated.get(path, {"rated": 0, "satisfied": 0})
         rows.append(
             {
                 "key": path,
                 "label": nodes[path].display_name if path in nodes else path,
                 "node": nodes.get(path),
-                "count": came.get(path, {}).get("received", 0),
+                "count": arrived.get(path, {}).get("received", 0),
                 "open": waiting.get(path, {}).get("open", 0),
                 "overdue": waiting.get(path, {}).get("overdue", 0),
                 "closed": closing["closed"],
                 "on_time_rate": _ratio(closing["on_time"], closing["closed"]),
-                "average_days": _days(closing["mean"]),
+                "average_days": _mean(closing["days"], closing["closed"]),
                 "rated": rating["rated"],
                 "satisfied_rate": _ratio(rating["satisfied"], rating["rated"]),
             }
@@ -568,6 +580,11 @@ def _median(closures, column: str, count: int):
         return ordered[count // 2]
     low, high = ordered[count // 2 - 1 : count // 2 + 1]
     return (low + high) / 2
+
+
+def _mean(total, count: int) -> float | None:
+    """An average in days, from a sum and a count (None when nothing was counted)."""
+    return _days(total / count) if count and total is not None else None
 
 
 def _days(days) -> float | None:

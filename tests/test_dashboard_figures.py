@@ -4,11 +4,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
 
 from petitions import actions, figures
 from petitions.models import Petition, Unit
 from petitions.workflow import Role, Status
+from portal.tasks import refresh_planner_statistics
 
 from .dashboard_fixtures import MARCH, TODAY, register_fixture  # noqa: F401
 from .loop_fixtures import make_petition, member
@@ -252,3 +255,32 @@ def test_demo_history_fills_the_dashboard_once(db):
     assert 0 < got["closed"] < got["received"] + 50
     assert got["on_time_rate"] is not None and got["rated"] > 0
     assert 0 < got["average_working_days"] < got["average_days"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL keeps its own statistics"
+)
+def test_figures_read_their_indexes_once_sqlite_has_statistics(register):
+    """After the daily statistics task, no figure reads a petition's wide row (each
+    one a walk through the overflow pages of its description): what came in and
+    what a closure needs are read from covering indexes. (The overdue list shows
+    twenty whole rows; it is not a figure.)"""
+    refresh_planner_statistics.call()
+    with CaptureQueriesContext(connection) as queries:
+        figures.compute(Petition.objects.all(), MARCH, today=TODAY)
+    plans = {}
+    with connection.cursor() as cursor:
+        for query in queries:
+            if '"petitions_petition"."description"' in query["sql"]:
+                continue  # the overdue list
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            plans[query["sql"]] = " | ".join(row[-1] for row in cursor.fetchall())
+    reads_rows = [
+        plan
+        for plan in plans.values()
+        if "SCAN petitions_petition" in plan
+        or "SEARCH petitions_petition USING INTEGER PRIMARY KEY" in plan
+        or "SEARCH petitions_petition USING INDEX" in plan
+    ]
+    assert not reads_rows, reads_rows
+    assert any("COVERING INDEX petition_closure_figures" in p for p in plans.values())

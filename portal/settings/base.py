@@ -288,6 +288,8 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 # Periodic jobs the scheduler process enqueues: task path -> interval in seconds.
 PERIODIC_TASKS = {
     "portal.tasks.prune_task_results": 24 * 3600,
+    # SQLite's planner statistics (the figures' indexes need them; portal/tasks.py).
+    "portal.tasks.refresh_planner_statistics": 24 * 3600,
     # Wagtail's scheduled publishing: go-live and expiry times of pages.
     "home.tasks.publish_scheduled": 60,
     # Catch the search index up after an outage, and refresh overdue flags.
