@@ -464,7 +464,7 @@ class Petition(models.Model):
     accept_by = models.DateField(_("decide acceptance by"), null=True, blank=True)
     due_at = models.DateField(_("due"), null=True, blank=True)
     expected_by = models.DateField(_("expected by"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,

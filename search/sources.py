@@ -82,14 +82,18 @@ def page_document(page) -> dict:
     }
 
 
-def _live_pages():
-    return Page.objects.live().public().filter(depth__gt=1)
+def _ids(keys) -> list[int]:
+    return [int(key) for key in keys if str(key).isdigit()]
+
+
+def _live_pages(keys=None):
+    """Pages the public may find (those of ``keys`` only, when given)."""
+    pages = Page.objects.live().public().filter(depth__gt=1)
+    return pages if keys is None else pages.filter(pk__in=_ids(keys))
 
 
 def page_documents(keys=None):
-    pages = _live_pages().select_related("locale")
-    if keys is not None:
-        pages = pages.filter(pk__in=[int(key) for key in keys if str(key).isdigit()])
+    pages = _live_pages(keys).select_related("locale")
     for page in pages.specific().iterator(chunk_size=200):
         yield page_document(page)
 
@@ -98,9 +102,9 @@ register_source(
     Source(
         kind="pages",
         documents=page_documents,
-        versions=lambda: {
+        versions=lambda keys=None: {
             str(pk): str(revision or "")
-            for pk, revision in _live_pages().values_list("pk", "live_revision_id")
+            for pk, revision in _live_pages(keys).values_list("pk", "live_revision_id")
         },
         count=lambda: _live_pages().count(),
     )
@@ -200,22 +204,23 @@ def petition_documents(keys=None):
         "replies", "events"
     )
     if keys is not None:
-        petitions = petitions.filter(
-            pk__in=[int(key) for key in keys if str(key).isdigit()]
-        )
+        petitions = petitions.filter(pk__in=_ids(keys))
     for petition in petitions.order_by("pk").iterator(chunk_size=500):
         yield petition_document(petition)
 
 
-def petition_versions() -> dict[str, str]:
+def petition_versions(keys=None) -> dict[str, str]:
     from django.db.models import Max
     from django.utils import timezone
 
     from petitions.models import Petition
 
     today = timezone.localdate()
+    petitions = Petition.objects.all()
+    if keys is not None:
+        petitions = petitions.filter(pk__in=_ids(keys))
     rows = (
-        Petition.objects.order_by()
+        petitions.order_by()
         .annotate(last_event=Max("events__id"))
         .values_list(
             "pk",
@@ -251,6 +256,15 @@ def petition_versions() -> dict[str, str]:
     }
 
 
+def petitions_changed_since(since) -> set[str]:
+    """Petitions whose row changed or that had a step recorded since ``since``."""
+    from petitions.models import Event, Petition
+
+    changed = set(Petition.objects.filter(updated_at__gte=since).values_list("pk"))
+    changed |= set(Event.objects.filter(created_at__gte=since).values_list("petition"))
+    return {str(pk) for (pk,) in changed}
+
+
 def _petition_count() -> int:
     from petitions.models import Petition
 
@@ -263,5 +277,6 @@ register_source(
         documents=petition_documents,
         versions=petition_versions,
         count=_petition_count,
+        changed_since=petitions_changed_since,
     )
 )

@@ -40,7 +40,11 @@ def store(db):
                 for key in (documents if keys is None else keys)
                 if key in documents
             ],
-            versions=lambda: {key: doc["version"] for key, doc in documents.items()},
+            versions=lambda keys: {
+                key: doc["version"]
+                for key, doc in documents.items()
+                if keys is None or key in keys
+            },
             count=lambda: len(documents),
         )
     )

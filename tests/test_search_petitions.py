@@ -5,11 +5,14 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.test import override_settings
 from freezegun import freeze_time
 
 from petitions import actions
 from petitions.models import Category, Petition, Unit
+from search import indexing
 from search.backends import get_backend
 from search.backends.base import SearchRequest
 from search.indexing import index_now
@@ -133,6 +136,51 @@ def test_a_step_the_queue_missed_changes_the_version_reconcile_compares(
     call_command("search_index", "--reconcile", "--kind", "petitions", stdout=out)
     assert "1 updated" in out.getvalue()
     assert len(staff_search("调解员回访")) == 1
+
+
+def test_what_a_lost_job_missed_is_found_after_the_next_catch_up(
+    demo_site, petitions_index, django_capture_on_commit_callbacks, django_user_model
+):
+    """A submission and a note whose indexing jobs never ran (a killed worker, a
+    queue that was down) are found after the scheduler's 30 s catch-up, with no
+    reconcile run by anyone."""
+    with django_capture_on_commit_callbacks(execute=False):
+        petition = actions.submit(FIELDS).petition
+    assert staff_search("执行款") == []
+    assert indexing.catch_up_recent.call() == {
+        "petitions": {"added": 1, "updated": 0, "removed": 0, "unchanged": 0}
+    }
+    [found] = staff_search("执行款")
+    assert found["tracking_no"] == petition.tracking_no
+
+    actions.add_note(
+        petition, "已约调解员回访当事人", actor=superuser(django_user_model)
+    )
+    assert staff_search("调解员回访") == []
+    indexing.catch_up_recent.call()
+    assert len(staff_search("调解员回访")) == 1
+    assert settings.PERIODIC_TASKS["search.indexing.catch_up_recent"] <= 30
+
+
+def test_the_catch_up_looks_at_recent_changes_only_and_waits_out_an_outage(
+    demo_site, petitions_index, django_capture_on_commit_callbacks
+):
+    """What changed before the window is the hourly reconcile's (the catch-up stays
+    cheap); with the engine down the catch-up skips quietly and tries again."""
+    with freeze_time("2026-11-23 10:00:00+08:00"):
+        with django_capture_on_commit_callbacks(execute=False):
+            old = actions.submit(FIELDS).petition
+    with freeze_time("2026-11-23 10:11:00+08:00"):
+        with django_capture_on_commit_callbacks(execute=False):
+            new = actions.submit({**FIELDS, "subject": "执行款拖欠两年"}).petition
+        with override_settings(ELASTICSEARCH_URL="http://127.0.0.1:9"):
+            assert indexing.catch_up_recent.call() == {}
+        indexing.catch_up_recent.call()
+    found = {doc["tracking_no"] for doc in staff_search("执行款")}
+    assert found == {new.tracking_no}
+    call_command("search_index", "--reconcile", "--kind", "petitions")
+    found = {doc["tracking_no"] for doc in staff_search("执行款")}
+    assert found == {new.tracking_no, old.tracking_no}
 
 
 def head_finds(code: str, numbers) -> set[str]:

@@ -294,6 +294,8 @@ PERIODIC_TASKS = {
     "home.tasks.publish_scheduled": 60,
     # Catch the search index up after an outage, and refresh overdue flags.
     "search.indexing.reconcile_all": 3600,
+    # ... and within a minute what a lost job (killed worker, queue down) missed.
+    "search.indexing.catch_up_recent": 30,
     # The public transparency page's figures, recomputed into the cache.
     "petitions.transparency.refresh_transparency": 3600,
     # Deadline reminders and escalations (idempotent; petitions/sweep.py).

@@ -261,8 +261,9 @@ class SearchBackend:
         """Remove documents by id; ids that are not indexed are ignored."""
         raise NotImplementedError
 
-    def versions(self, kind: str) -> dict[str, str]:
-        """Every indexed id with its version, for reconciling with the database."""
+    def versions(self, kind: str, keys: Iterable[str] | None = None) -> dict[str, str]:
+        """Every indexed id with its version (or those of ``keys`` that are
+        indexed), for reconciling with the database."""
         raise NotImplementedError
 
     def rebuild(

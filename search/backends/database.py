@@ -204,8 +204,14 @@ class DatabaseBackend(SearchBackend):
                 for name in names:
                     self._delete_keys(name, batch)
 
-    def versions(self, kind: str) -> dict[str, str]:
-        return dict(SearchEntry.objects.filter(kind=kind).values_list("key", "version"))
+    def versions(self, kind: str, keys: Iterable[str] | None = None) -> dict[str, str]:
+        entries = SearchEntry.objects.filter(kind=kind)
+        if keys is None:
+            return dict(entries.values_list("key", "version"))
+        found = {}
+        for batch in _batches(keys, BATCH):
+            found |= dict(entries.filter(key__in=batch).values_list("key", "version"))
+        return found
 
     def rebuild(
         self,

@@ -163,10 +163,12 @@ class ElasticsearchBackend(SearchBackend):
         except (TransportError, ApiError) as error:
             raise SearchUnavailable(str(error)) from error
 
-    def versions(self, kind: str) -> dict[str, str]:
+    def versions(self, kind: str, keys: Iterable[str] | None = None) -> dict[str, str]:
         spec = KINDS[kind]
         if not self._safe_indices(spec):
             return {}
+        if keys is not None:
+            return self._versions_of(spec, list(keys))
         try:
             # Reconcile must see the latest writes, not the last periodic refresh.
             self.client.indices.refresh(index=spec.alias)
@@ -181,6 +183,23 @@ class ElasticsearchBackend(SearchBackend):
             }
         except (TransportError, ApiError) as error:
             raise SearchUnavailable(str(error)) from error
+
+    def _versions_of(self, spec: Kind, keys: list[str]) -> dict[str, str]:
+        """Versions of the given ids by multi-get (real time: no refresh needed)."""
+        found = {}
+        try:
+            for start in range(0, len(keys), BULK_CHUNK):
+                response = self.client.mget(
+                    index=spec.alias,
+                    ids=keys[start : start + BULK_CHUNK],
+                    source=["version"],
+                )
+                for item in response["docs"]:
+                    if item.get("found"):
+                        found[item["_id"]] = item["_source"].get("version", "")
+        except (TransportError, ApiError) as error:
+            raise SearchUnavailable(str(error)) from error
+        return found
 
     def rebuild(
         self,
