@@ -11,7 +11,7 @@ pending, so a late original job and a re-queued one never send twice.
 import logging
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -24,6 +24,8 @@ State = QueuedMessage.State
 #: A pending message this long past its due time lost its job (queue down when it
 #: was written, a retry that could not be queued, a worker killed mid-send).
 STALLED_AFTER = timedelta(minutes=2)
+#: A job that met the database out of reach (a restart) runs again this soon.
+DATABASE_RETRY = timedelta(seconds=10)
 
 
 def enqueue(task, pk: int, run_after=None, *, model=None) -> None:
@@ -65,7 +67,20 @@ def enqueue_on_commit(task, rows) -> None:
 
 def send_once(queryset, pk: int, deliver, task) -> str:
     """Send the pending message ``pk``; on failure count the attempt and queue
-    another try later (``task``), until PETITIONS_NOTICE_ATTEMPTS are spent."""
+    another try later (``task``), until PETITIONS_NOTICE_ATTEMPTS are spent.
+
+    With the database out of reach nothing can be read or recorded: the same job
+    is queued again shortly, instead of waiting for the stalled-message sweep's
+    grace period (the attempt is not counted; the row was never locked)."""
+    try:
+        return _send_locked(queryset, pk, deliver, task)
+    except (OperationalError, InterfaceError) as error:
+        logger.warning("message %s waits for the database: %s", pk, error)
+        enqueue(task, pk, timezone.now() + DATABASE_RETRY)
+        return "database unavailable"
+
+
+def _send_locked(queryset, pk: int, deliver, task) -> str:
     with transaction.atomic():
         message = queryset.select_for_update().filter(pk=pk, state=State.PENDING)
         message = message.first()

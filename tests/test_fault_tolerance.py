@@ -9,7 +9,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.utils import timezone
 
-from petitions import notifications, search_hooks, sms
+from petitions import notifications, outbox, search_hooks, sms
 from petitions.models import Notification, Petition
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +149,34 @@ def test_pages_render_while_redis_refuses_connections(demo_site, client, setting
 def database_gone(execute, sql, params, many, context):
     """What every query meets while PostgreSQL restarts."""
     raise OperationalError("server closed the connection unexpectedly")
+
+
+def test_a_notice_that_meets_a_database_restart_is_tried_again_shortly(
+    demo_site, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The sender cannot read its row while PostgreSQL restarts: it queues itself
+    again in ten seconds (not after the sweep's two-minute grace), and once the
+    database is back the notice goes out once."""
+    queued = []
+    with monkeypatch.context() as patch:
+        patch.setattr(notifications, "send_notification", QueueThatNeverRuns())
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/api/v1/petitions", FIELDS, content_type="application/json")
+    notice = Notification.objects.get()
+    monkeypatch.setattr(
+        outbox,
+        "enqueue",
+        lambda task, pk, run_after=None, **_: queued.append((pk, run_after)),
+    )
+    with connection.execute_wrapper(database_gone):
+        assert notifications.send_notification.call(notice.pk) == "database unavailable"
+    [(pk, run_after)] = queued
+    assert pk == notice.pk
+    assert run_after - timezone.now() <= timedelta(seconds=10)
+    assert not sms.outbox
+    assert notifications.send_notification.call(notice.pk) == "sent"
+    assert notifications.send_notification.call(notice.pk) == "nothing to send"
+    assert [message["to"] for message in sms.outbox] == ["13512345678"]
 
 
 def test_a_database_outage_is_a_503_asking_to_retry_not_a_500(demo_site, settings):
