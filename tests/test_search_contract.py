@@ -402,6 +402,9 @@ def test_versions_and_deletions(engine):
     engine.refresh("petitions")
     assert "3" not in engine.versions("petitions")
     assert ids(engine, "诉讼费用") == []
+    # Asked by id (the 30 s catch-up): only the indexed ones answer, no refresh.
+    engine.upsert("petitions", [dict(CORPUS[4], version="2")])
+    assert engine.versions("petitions", ["5", "3", "2", "99"]) == {"5": "2", "2": "1"}
 
 
 def test_upsert_replaces_a_document(engine):
