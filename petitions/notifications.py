@@ -82,7 +82,8 @@ def deliver(notification: Notification) -> None:
     message = render(notification)
     petition = notification.petition
     if notification.medium == Notification.Medium.SMS:
-        sms.send_sms(petition.phone, message["text"])
+        reference = f"notice-{notification.pk}"  # the same on every attempt
+        sms.send_sms(petition.phone, message["text"], reference=reference)
     else:
         send_mail(
             message["subject"],

@@ -1,9 +1,14 @@
 """Pluggable SMS backends, chosen by SMS_BACKEND (as Django chooses a mail backend).
 
 ``console`` prints, ``locmem`` keeps messages in ``outbox`` for tests, ``http``
-posts JSON ``{"to": ..., "text": ...}`` to the gateway at SMS_URL (with
+posts JSON ``{"to": ..., "text": ..., "id": ...}`` to the gateway at SMS_URL (with
 ``Authorization: Bearer $SMS_TOKEN`` when set). Any other value is a dotted path
-to a class with ``send(phone, text)``.
+to a class with ``send(phone, text, reference="")``.
+
+``reference`` names the message, the same on every attempt (``notice-<id>``). It is
+the ``id`` of the JSON body and the ``Idempotency-Key`` header: a worker killed
+after the gateway took a message but before that was recorded sends it again, and
+a gateway that keeps the keys it has seen drops the repeat.
 """
 
 import json
@@ -25,13 +30,13 @@ class SMSError(Exception):
 
 
 class ConsoleBackend:
-    def send(self, phone: str, text: str) -> None:
-        sys.stdout.write(f"SMS to {phone}:\n{text}\n")
+    def send(self, phone: str, text: str, reference: str = "") -> None:
+        sys.stdout.write(f"SMS to {phone}: ({reference})\n{text}\n")
 
 
 class LocmemBackend:
-    def send(self, phone: str, text: str) -> None:
-        outbox.append({"to": phone, "text": text})
+    def send(self, phone: str, text: str, reference: str = "") -> None:
+        outbox.append({"to": phone, "text": text, "id": reference})
 
 
 class HTTPBackend:
@@ -44,14 +49,17 @@ class HTTPBackend:
         if not self.url.startswith(("http://", "https://")):
             raise ImproperlyConfigured("SMS_URL must be an http(s) URL")
 
-    def send(self, phone: str, text: str) -> None:
-        body = json.dumps({"to": phone, "text": text}, ensure_ascii=False).encode()
+    def send(self, phone: str, text: str, reference: str = "") -> None:
+        message = {"to": phone, "text": text, "id": reference}
+        body = json.dumps(message, ensure_ascii=False).encode()
         request = urllib.request.Request(
             self.url,
             data=body,
             method="POST",
             headers={"Content-Type": "application/json; charset=utf-8"},
         )
+        if reference:
+            request.add_header("Idempotency-Key", reference)
         if conf.sms_token():
             request.add_header("Authorization", f"Bearer {conf.sms_token()}")
         try:
@@ -71,5 +79,5 @@ def get_backend():
     return backend_class()
 
 
-def send_sms(phone: str, text: str) -> None:
-    get_backend().send(phone, text)
+def send_sms(phone: str, text: str, reference: str = "") -> None:
+    get_backend().send(phone, text, reference=reference)

@@ -129,7 +129,7 @@ def test_english_petitioners_get_english_notices(
 
 
 class DownGateway:
-    def send(self, phone, text):
+    def send(self, phone, text, reference=""):
         raise sms.SMSError("gateway down")
 
 

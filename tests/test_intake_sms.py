@@ -19,6 +19,7 @@ class Gateway(BaseHTTPRequestHandler):
             {
                 "body": json.loads(self.rfile.read(length)),
                 "auth": self.headers.get("Authorization"),
+                "key": self.headers.get("Idempotency-Key"),
             }
         )
         self.send_response(Gateway.answer)
@@ -42,14 +43,44 @@ def gateway(settings):
 
 
 def test_http_backend_posts_the_message_with_the_token(gateway):
-    """One JSON POST per message, with the bearer token."""
-    sms.send_sms("13812345678", "您的诉求已收到")
+    """One JSON POST per message, with the bearer token and the message's own
+    reference as its idempotency key."""
+    sms.send_sms("13812345678", "您的诉求已收到", reference="notice-7")
     assert gateway.received == [
         {
-            "body": {"to": "13812345678", "text": "您的诉求已收到"},
+            "body": {"to": "13812345678", "text": "您的诉求已收到", "id": "notice-7"},
             "auth": "Bearer secret-token",
+            "key": "notice-7",
         }
     ]
+
+
+def test_a_notice_sent_again_after_a_crash_carries_the_same_key(
+    gateway, demo_site, django_capture_on_commit_callbacks
+):
+    """A worker killed after the gateway took a notice, before that was recorded,
+    leaves it pending; the second sending carries the same key, so a gateway that
+    keeps its keys delivers it once."""
+    from petitions import actions, notifications
+    from petitions.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=False):
+        actions.submit(
+            {
+                "category": "other",
+                "name": "周八",
+                "phone": "13512345678",
+                "subject": "工资",
+                "description": "公司拖欠工资三个月，请问如何申请法律援助？",
+                "consent": "on",
+            }
+        )
+    notice = Notification.objects.get()
+    notifications.deliver(notice)  # the gateway took it; then the worker died
+    assert Notification.objects.get().state == Notification.State.PENDING
+    assert notifications.send_notification.call(notice.pk) == "sent"
+    keys = [request["key"] for request in gateway.received]
+    assert keys == [f"notice-{notice.pk}"] * 2
 
 
 def test_http_backend_raises_when_the_gateway_fails(gateway):
