@@ -163,14 +163,12 @@ class JulianDay(Func):
         # date_part() answers in double precision; EXTRACT() in numeric, which
         # takes twice as long over a year of closures. A date is read as its
         # midnight UTC, whatever the session's time zone.
-        source = self.get_source_expressions()[0].output_field
-        value = "%(expressions)s::timestamp" if _is_date(source) else "%(expressions)s"
+        source = self.get_source_expressions()[0].output_field.get_internal_type()
+        value = "%(expressions)s"
+        if source == "DateField":
+            value += "::timestamp"
         template = f"(date_part('epoch', {value}) / 86400.0 + 2440587.5)"
         return self.as_sql(compiler, connection, template=template, **extra)
-
-
-def _is_date(field) -> bool:
-    return field.get_internal_type() == "DateField"
 
 
 def closure_annotations() -> dict:
@@ -382,7 +380,8 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
         .order_by()
     )
     head |= {key: taken.get(action, 0) for key, action in EVENT_FIGURES.items()}
-    closures = steps.filter(action=Action.CLOSE).annotate(**closure_annotations())
+    closed = steps.filter(action=Action.CLOSE)
+    closures = closed.annotate(**closure_annotations())
     departures = {
         "closed": Count("pk"),
         "on_time": Count("pk", filter=ON_TIME),
@@ -458,7 +457,7 @@ def compute(petitions, period: Period, *, today: date, unit: Unit | None = None)
         petitions, arrived, departed, ratings, width, today
     )
     came = bucket_counts(received, "received_at", starts, period.grain, {"n": Q()})
-    closed = steps.filter(action=Action.CLOSE)  # without the petitions joined in
+    # The closures without their petitions joined in: the trend needs no more.
     went = bucket_counts(closed, "created_at", starts, period.grain, {"n": Q()})
     figures.trend = [
         {"start": day, "received": came_in["n"], "closed": went_out["n"]}
@@ -486,15 +485,12 @@ def _split(verdicts: dict) -> dict:
 
 def _by_branch(received, relation: str, model, depth: int) -> list[dict]:
     """Counts per branch one level below ``depth`` (0: the top level) of a tree."""
-    width = (depth + 1) * STEPLEN
-    rows = (
-        received.exclude(**{f"{relation}__isnull": True})
-        .annotate(branch=Substr(f"{relation}__path", 1, width))
-        .values_list("branch")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "branch")
+    branches = per_branch(
+        received, f"{relation}__path", (depth + 1) * STEPLEN, n=Count("pk")
     )
-    counts = dict(rows)
+    branches.pop(None, None)  # rows outside the tree
+    ordered = sorted(branches.items(), key=lambda item: (-item[1]["n"], item[0]))
+    counts = {path: row["n"] for path, row in ordered}
     nodes = {node.path: node for node in model.objects.filter(path__in=list(counts))}
     return [
         {

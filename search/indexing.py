@@ -157,7 +157,8 @@ def _bring_in_line(kind, wanted: dict, indexed: dict, extra: list) -> Reconciled
         backend.upsert(kind, get_source(kind).documents(missing + stale))
     if extra:
         backend.delete(kind, extra)
-    backend.refresh(kind)
+    if missing or stale or extra:  # the 30 s catch-up mostly finds nothing to do
+        backend.refresh(kind)
     return Reconciled(
         added=len(missing),
         updated=len(stale),
