@@ -166,22 +166,30 @@ def children(pid: int) -> list[int]:
 
 
 def worker_killed() -> str:
-    """SIGKILL an RQ worker and its work horse mid-job; the stack's loop restarts
-    it. Says whether a job was running at the moment of the kill."""
+    """SIGKILL an RQ worker mid-job (it runs its jobs itself: portal.worker), with
+    its scheduler process; the stack's loop restarts it. Says whether a job was
+    running at the moment of the kill."""
+    import django_rq
+    from rq import Worker
+
     loop = pid_from(STACK / "worker-1.pid")
-    horses = []
+    redis = django_rq.get_connection("default")
+    busy = False
     for _ in range(200):  # wait (up to 10 s) until the worker runs a job
-        workers = children(loop)
-        horses = [horse for worker in workers for horse in children(worker)]
-        if horses:
+        pids = set(children(loop))
+        busy = any(
+            worker.pid in pids and worker.get_current_job_id()
+            for worker in Worker.all(connection=redis)
+        )
+        if busy:
             break
         time.sleep(0.05)
     for worker in children(loop):
-        for horse in children(worker):
-            os.kill(horse, signal.SIGKILL)
+        for child in children(worker):
+            os.kill(child, signal.SIGKILL)
         os.kill(worker, signal.SIGKILL)
     time.sleep(3)
-    return f"killed {'mid-job' if horses else 'idle (no job came within 10 s)'}"
+    return f"killed {'mid-job' if busy else 'idle (no job came within 10 s)'}"
 
 
 def postgres_restart() -> None:

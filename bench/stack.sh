@@ -108,6 +108,10 @@ for ((i = 0; i < 100; i++)); do
   sleep 0.3
 done
 curl -sf -o /dev/null "$STACK_URL/healthz" || { tail -n 30 "$STACK_DIR/logs/gunicorn.log" >&2; exit 1; }
+# Measure a settled portal: the jobs seeding queued (the pages' search index, the
+# reference index, the demo petitions) run before COMMAND starts.
+$PY -c 'import sys; sys.path.insert(0, "bench"); import load; load.setup_django()
+print(f"stack: queue settled in {load.queue_drained():.0f} s", file=sys.stderr)'
 echo "stack: portal on $STACK_URL ($WEB_WORKERS web workers, $RQ_WORKERS RQ workers); env in $STACK_DIR/stack.env" >&2
 
 # In the background, so a signal stops the stack at once rather than after COMMAND.

@@ -29,6 +29,7 @@ stop_services() {
 trap stop_services EXIT INT TERM
 
 portal/bin/require chromium chromium "Chromium (browser tests)" || exit 1
+portal/bin/require redis-server redis-server "Redis (the RQ worker's tests)" || exit 1
 portal/bin/require package fonts-noto-cjk "Chinese fonts (readable browser screenshots)" || exit 1
 
 mkdir -p "$SERVICES_DIR"

@@ -290,7 +290,7 @@ def test_search_petitions_for_a_user_without_units_finds_nothing(
 
 def test_rq_workers_run_the_scheduler_that_releases_retries(monkeypatch):
     """Retries wait in RQ's scheduled registry: run_worker starts rqworker with its
-    scheduler, and rqworker knows that option."""
+    scheduler (and the portal's worker class), and rqworker knows those options."""
     from django.core.management import load_command_class
 
     from portal.management.commands import run_worker
@@ -305,5 +305,6 @@ def test_rq_workers_run_the_scheduler_that_releases_retries(monkeypatch):
     [options] = started
     assert options["with_scheduler"] is True
     assert options["job_class"] == "django_tasks_rq.Job"
+    assert options["worker_class"] == "portal.worker.PortalWorker"
     parser = load_command_class("django_rq", "rqworker").create_parser("", "rqworker")
-    assert "with_scheduler" in {action.dest for action in parser._actions}
+    assert {"with_scheduler", "worker_class"} <= {a.dest for a in parser._actions}

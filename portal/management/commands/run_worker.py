@@ -17,6 +17,7 @@ class Command(BaseCommand):
                 "rqworker",
                 "default",
                 job_class="django_tasks_rq.Job",
+                worker_class="portal.worker.PortalWorker",
                 with_scheduler=True,
             )
         else:

@@ -1,0 +1,109 @@
+"""The RQ worker runs jobs in its own process, keeps its database connection between
+jobs, and still replaces a broken one and stops a job at its timeout (real Redis)."""
+
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+from django.db import DatabaseError, connection
+from redis import Redis
+from rq import Queue
+from rq.job import JobStatus
+
+from portal.worker import PortalWorker
+from tests.test_healthz import closed_port
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CONNECTIONS = []  # every raw connection a job used, kept so none is collected
+
+
+@pytest.fixture
+def redis(tmp_path):
+    """A throw-away Debian redis-server on a free loopback port."""
+    server = shutil.which("redis-server")
+    assert server, "redis-server is missing: tests/run.sh installs it"
+    port = closed_port()
+    process = subprocess.Popen(
+        [server, "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
+        + ["--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    client = Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield client
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture(autouse=True)
+def fresh_connection():
+    """The test's own clean-up must not meet a connection a job broke or kept."""
+    yield
+    connection.close()
+
+
+def query_and_tell():
+    """A job: one query, then which process ran it on which raw connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    CONNECTIONS.append(connection.connection)
+    return os.getpid(), len(CONNECTIONS) - 1
+
+
+def lose_the_database():
+    """A job that meets a database restart: its connection dies under it."""
+    query_and_tell()
+    connection.connection.close()
+    with pytest.raises(DatabaseError):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+
+
+def overrun():
+    time.sleep(5)
+
+
+def run(redis, *jobs):
+    queue = Queue("default", connection=redis)
+    queued = [queue.enqueue(job, job_timeout=timeout) for job, timeout in jobs]
+    PortalWorker([queue], connection=redis).work(burst=True)
+    for job in queued:
+        job.refresh()
+    return queued
+
+
+def test_jobs_run_in_the_worker_and_share_its_connection(redis, monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
+    connection.close()
+    first, second = run(redis, (query_and_tell, 30), (query_and_tell, 30))
+    assert first.get_status() == second.get_status() == JobStatus.FINISHED
+    (pid_1, used_1), (pid_2, used_2) = first.return_value(), second.return_value()
+    assert pid_1 == pid_2 == os.getpid()  # no work horse forked per job
+    assert CONNECTIONS[used_1] is CONNECTIONS[used_2]  # no new connection per job
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="a SQLite file has no server to restart"
+)
+def test_a_broken_connection_is_replaced_before_the_next_job(redis, monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
+    broken, after = run(redis, (lose_the_database, 30), (query_and_tell, 30))
+    assert broken.get_status() == JobStatus.FINISHED
+    assert after.get_status() == JobStatus.FINISHED
+    assert CONNECTIONS[after.return_value()[1]] is not CONNECTIONS[-2]
+
+
+def test_a_job_is_stopped_at_its_timeout_and_the_next_one_runs(redis):
+    started = time.monotonic()
+    slow, after = run(redis, (overrun, 1), (query_and_tell, 30))
+    assert time.monotonic() - started < 4
+    assert slow.get_status() == JobStatus.FAILED
+    assert after.get_status() == JobStatus.FINISHED
