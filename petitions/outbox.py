@@ -22,8 +22,12 @@ logger = logging.getLogger(__name__)
 State = QueuedMessage.State
 
 #: A pending message this long past its due time lost its job (queue down when it
-#: was written, a retry that could not be queued, a worker killed mid-send).
-STALLED_AFTER = timedelta(minutes=2)
+#: was written, a retry that could not be queued, a worker killed mid-send). Workers
+#: take a job within a second or two of its queueing, and a second job for a message
+#: is harmless (the sender locks the row and sends only while it is pending), so
+#: the grace is short: with ``send_stalled`` every 15 s a lost notice goes out
+#: within 35 s.
+STALLED_AFTER = timedelta(seconds=20)
 #: A job that met the database out of reach (a restart) runs again this soon.
 DATABASE_RETRY = timedelta(seconds=10)
 

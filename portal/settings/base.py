@@ -303,8 +303,8 @@ PERIODIC_TASKS = {
     # Weekly follow-up sample of closed petitions (petitions/followup.py).
     "petitions.followup.sample_task": 7 * 24 * 3600,
     # Notices whose job was lost (queue down, worker killed) are queued again.
-    "petitions.notifications.send_stalled": 30,
-    "petitions.staff_notices.send_stalled": 30,
+    "petitions.notifications.send_stalled": 15,
+    "petitions.staff_notices.send_stalled": 15,
 }
 
 # Petitions (defaults and the rest of the knobs: petitions/conf.py).
