@@ -6,11 +6,19 @@ send each one; a queue that is down (Redis gone) is logged and leaves the row
 pending, and ``requeue_due`` (a periodic task) queues it again once it is due and
 its job has had time to run. The sender locks the row and sends only while it is
 pending, so a late original job and a re-queued one never send twice.
+
+Between the gateway's answer and the commit that records it, the database may go
+away (a restart) or the worker may die. The cache (Redis in production) keeps a
+note of every delivery for a day, written the moment the gateway answers, so the
+next try records the message as sent rather than sending it again. Only when that
+note is lost too (Redis down or emptied at the same time) does a message go out a
+second time, with the same reference, which a gateway that keeps its keys drops.
 """
 
 import logging
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -30,6 +38,10 @@ State = QueuedMessage.State
 STALLED_AFTER = timedelta(seconds=20)
 #: A job that met the database out of reach (a restart) runs again this soon.
 DATABASE_RETRY = timedelta(seconds=10)
+#: How long the cache remembers that the gateway took a message, for a sender that
+#: could not record it (the database restarted before the commit, the worker was
+#: killed): the next try records it as sent instead of sending it again.
+DELIVERY_MEMORY = int(timedelta(days=1).total_seconds())
 
 
 def enqueue(task, pk: int, run_after=None, *, model=None) -> None:
@@ -90,6 +102,9 @@ def _send_locked(queryset, pk: int, deliver, task) -> str:
         message = message.first()
         if message is None:
             return "nothing to send"
+        journal = delivery_note(message)
+        if cache.get(journal):  # delivered, but the record of it was lost
+            return _record_sent(message)
         message.attempts += 1
         try:
             deliver(message)
@@ -107,10 +122,22 @@ def _send_locked(queryset, pk: int, deliver, task) -> str:
                 message.forget_secret()
             message.save()
             return "failed"
-        message.state = State.SENT
-        message.sent_at = timezone.now()
-        message.forget_secret()
-        message.save()
+        cache.set(journal, True, DELIVERY_MEMORY)
+        return _record_sent(message)
+
+
+def delivery_note(message) -> str:
+    """The cache key that says the gateway took ``message`` (its creation time too,
+    so a database restored from a backup never meets a note for another row)."""
+    created = int(message.created_at.timestamp() * 1_000_000)
+    return f"outbox:delivered:{message._meta.label_lower}:{message.pk}:{created}"
+
+
+def _record_sent(message) -> str:
+    message.state = State.SENT
+    message.sent_at = timezone.now()
+    message.forget_secret()
+    message.save()
     return "sent"
 
 

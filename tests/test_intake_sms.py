@@ -58,9 +58,10 @@ def test_http_backend_posts_the_message_with_the_token(gateway):
 def test_a_notice_sent_again_after_a_crash_carries_the_same_key(
     gateway, demo_site, django_capture_on_commit_callbacks
 ):
-    """A worker killed after the gateway took a notice, before that was recorded,
-    leaves it pending; the second sending carries the same key, so a gateway that
-    keeps its keys delivers it once."""
+    """A worker killed after the gateway took a notice and before anything noted it
+    (or with the cache's note of deliveries lost as well) leaves it pending; the
+    second sending carries the same key, so a gateway that keeps its keys delivers
+    it once."""
     from petitions import actions, notifications
     from petitions.models import Notification
 
