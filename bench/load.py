@@ -3,9 +3,10 @@
 Run inside the stack (which sets the environment):
 
     bench/stack.sh .venv/bin/python bench/load.py [--citizens 100] [--staff 10]
-        [--seconds 60]
+        [--seconds 60] [--first 0]
 
-Each citizen has its own loopback source address (127.0.0.2, .3, ...), so the
+Each citizen has its own loopback source address (127.0.0.2, .3, ...; from citizen
+number ``--first``), so the
 per-address limits apply as they would to real people. A citizen reads the home
 page, submits a petition with a photo through the API (at most 4, under the limit of
 5 per 10 minutes), looks it up (at most 8 a minute, under 10) and tries to rate it
@@ -412,7 +413,7 @@ async def run(args, cookies, categories):
     deadline = started + args.seconds
     await asyncio.gather(
         *(
-            citizen(n, args.base, deadline, recorder, photo, categories)
+            citizen(args.first + n, args.base, deadline, recorder, photo, categories)
             for n in range(args.citizens)
         ),
         *(
@@ -431,6 +432,13 @@ def main(argv=None) -> int:
     parser.add_argument("--citizens", type=int, default=100)
     parser.add_argument("--staff", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument(
+        "--first",
+        type=int,
+        default=0,
+        help="number of the first citizen, which sets its address: give each run "
+        "on one stack its own (2000, 3000, ...), or the submission limit refuses it",
+    )
     args = parser.parse_args(argv)
     setup_django()
     from petitions.models import Category, Petition
