@@ -143,14 +143,23 @@ def register_petition_admin_urls():
     ]
 
 
+def asked_once(request, question) -> bool:
+    """``question(request.user)``, asked once per request: the sidebar asks it
+    for every item of the menu (a query each time)."""
+    answers = request.__dict__.setdefault("_menu_answers", {})
+    if question not in answers:
+        answers[question] = question(request.user)
+    return answers[question]
+
+
 class PetitionMenuItem(MenuItem):
     def is_shown(self, request):
-        return works_on_petitions(request.user)
+        return asked_once(request, works_on_petitions)
 
 
 class WorkspaceMenuItem(MenuItem):
     def is_shown(self, request):
-        return workspace.works_in_units(request.user)
+        return asked_once(request, workspace.works_in_units)
 
 
 class InUseDeleteView(DeleteView):

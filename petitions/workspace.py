@@ -10,6 +10,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Case, Count, DateField, F, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import redirect
@@ -168,6 +169,10 @@ class FilterForm(forms.Form):
         return queryset
 
 
+#: Petitions per page of a queue: a phone scrolls it, a busy unit pages through it.
+QUEUE_PAGE_SIZE = 50
+
+
 class QueueView(WorkspaceMixin, TemplateView):
     """One queue: overdue pinned first, then by deadline; identifiers masked."""
 
@@ -186,14 +191,16 @@ class QueueView(WorkspaceMixin, TemplateView):
         petitions = (
             petitions.select_related("category", "unit")
             .annotate(links=Count("linked"))
-            .order_by("-overdue", F("deadline").asc(nulls_last=True), "-received_at")[
-                :200
-            ]
+            .order_by("-overdue", F("deadline").asc(nulls_last=True), "-received_at")
+        )
+        # A number that is not a page shows the first page, one past the end the last.
+        page = Paginator(petitions, QUEUE_PAGE_SIZE).get_page(
+            self.request.GET.get("page")
         )
         return {
             **super().get_context_data(**kwargs),
             "form": form,
-            "petitions": petitions,
+            "page": page,
             "queues": [(key, label, key == name) for key, label in QUEUES.items()],
             "today": timezone.localdate(),
         }

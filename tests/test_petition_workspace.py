@@ -344,3 +344,45 @@ def test_reply_to_all_linked_answers_each_petitioner(tree, people, staff_client_
     waiting.refresh_from_db()
     assert waiting.status == Status.RECEIVED  # not ready for a reply: reported
     assert waiting.tracking_no in response.content.decode()
+
+
+def test_a_long_queue_pages_through_every_petition_keeping_its_filters(
+    tree, people, staff_client_for
+):
+    """Nothing in a busy queue is out of reach: 50 a page, the rest on the next
+    pages with the filters kept; a page number that is no page shows a page."""
+    from petitions.workspace import QUEUE_PAGE_SIZE
+
+    numbers = {make_petition(tree["a"]).tracking_no for _ in range(QUEUE_PAGE_SIZE + 3)}
+    head = staff_client_for(people["head_city"])
+    first = listed(head, "all", status=Status.RECEIVED)
+    second = listed(head, "all", status=Status.RECEIVED, page=2)
+    on_first = {n for n in numbers if n in first}
+    on_second = {n for n in numbers if n in second}
+    assert len(on_first) == QUEUE_PAGE_SIZE and len(on_second) == 3
+    assert on_first | on_second == numbers
+    assert "status=received&amp;page=2" in first and 'rel="next"' in first
+    assert "第 2 页，共 2 页（53 件诉求）" in second and 'rel="next"' not in second
+    for nonsense in ("x", "999", "-1"):
+        page = head.get(
+            reverse("petitions_admin_queue", args=["all"]), {"page": nonsense}
+        )
+        assert page.status_code == 200
+
+
+def test_the_menu_asks_a_staff_members_scope_once_per_page(
+    tree, people, staff_client_for
+):
+    """The sidebar shows a dozen workspace items; each used to ask the database
+    for the user's units, on every admin page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    head = staff_client_for(people["head_city"])
+    with CaptureQueriesContext(connection) as queries:
+        assert (
+            head.get(reverse("petitions_admin_queue", args=["all"])).status_code == 200
+        )
+    asked = [q for q in queries if "petitions_unitmembership" in q["sql"]]
+    # The gate, the queue, the filter's units and the whole menu: four (was 17).
+    assert len(asked) <= 4, len(asked)
