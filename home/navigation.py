@@ -8,13 +8,11 @@ Keeping one answer per request keeps every page type within its query budget.
 from django.db.models import Q
 from wagtail.models import Page, Site
 
+from portal.memo import per_request
+
 
 def _memo(request, name, page, compute):
-    store = request.__dict__.setdefault("_portal_navigation", {})
-    key = (name, page.pk)
-    if key not in store:
-        store[key] = compute()
-    return store[key]
+    return per_request(request, (name, page.pk), compute)
 
 
 def page_ancestors(request, page) -> list:

@@ -27,7 +27,7 @@ from portal.security.personal_data import mask_id_number, mask_phone
 
 from . import access, figures
 from .models import Category, Channel, Outcome, Rating, Unit
-from .staff import works_on_petitions
+from .staff import staff_may_see_petitions, works_on_petitions
 from .workflow import Role
 
 LIST_PAGE_SIZE = 100
@@ -572,7 +572,7 @@ def register_dashboard_urls():
 
 class DashboardMenuItem(MenuItem):
     def is_shown(self, request):
-        return works_on_petitions(request.user)
+        return staff_may_see_petitions(request)
 
 
 @hooks.register("register_admin_menu_item")

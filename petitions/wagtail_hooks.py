@@ -36,7 +36,7 @@ from .models import (
     UnitMembership,
 )
 from .regions import region_choices
-from .staff import works_on_petitions
+from .staff import staff_may_see_petitions, works_on_petitions
 
 RECEIPT_SESSION_KEY = "petitions_staff_receipt"
 
@@ -143,23 +143,14 @@ def register_petition_admin_urls():
     ]
 
 
-def asked_once(request, question) -> bool:
-    """``question(request.user)``, asked once per request: the sidebar asks it
-    for every item of the menu (a query each time)."""
-    answers = request.__dict__.setdefault("_menu_answers", {})
-    if question not in answers:
-        answers[question] = question(request.user)
-    return answers[question]
-
-
 class PetitionMenuItem(MenuItem):
     def is_shown(self, request):
-        return asked_once(request, works_on_petitions)
+        return staff_may_see_petitions(request)
 
 
 class WorkspaceMenuItem(MenuItem):
     def is_shown(self, request):
-        return asked_once(request, workspace.works_in_units)
+        return workspace.works_in_units_now(request)
 
 
 class InUseDeleteView(DeleteView):
