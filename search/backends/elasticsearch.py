@@ -272,7 +272,7 @@ class ElasticsearchBackend(SearchBackend):
 
     # Searching ----------------------------------------------------------------
 
-    def build_search(self, plan: SearchPlan) -> Search:
+    def build_query(self, plan: SearchPlan) -> Q:
         """The plan in the query DSL: required words, phrases, exclusions, filters."""
         kind = plan.kind
         words_fields = [
@@ -307,13 +307,24 @@ class ElasticsearchBackend(SearchBackend):
                 bounds["lt"] = plan.date_lt
             filters.append(Q("range", **{plan.date_field: bounds}))
         query = Q("bool", must=must or [Q("match_all")], must_not=must_not)
-        query = Q("bool", must=[query], filter=filters)
-        search = Search(using=self.client, index=kind.alias).query(query)
-        search = search.extra(track_total_hits=True)
-        search = search.sort(*self._sort(plan))
+        return Q("bool", must=[query], filter=filters)
+
+    def build_searches(self, plan: SearchPlan) -> tuple[Search, Search]:
+        """Two searches sent together: the page and the counts.
+
+        The page is ranked but not counted, so the engine may skip what cannot
+        reach it; the counts (total and facets) need no ranking, so there the query
+        is a filter, which the engine can keep between searches. One search doing
+        both would rank every match, hundreds of thousands at a million petitions."""
+        query = self.build_query(plan)
+        page = Search(index=plan.kind.alias).query(query)
+        page = page.extra(track_total_hits=False).sort(*self._sort(plan))
+        page = page[plan.offset : plan.offset + plan.limit]
+        counts = Search(index=plan.kind.alias).query(Q("bool", filter=[query]))
+        counts = counts.extra(track_total_hits=True)[0:0]
         for name in plan.facets:
-            search.aggs.bucket(name, "terms", field=name, size=FACET_SIZE)
-        return search[plan.offset : plan.offset + plan.limit]
+            counts.aggs.bucket(name, "terms", field=name, size=FACET_SIZE)
+        return page, counts
 
     @staticmethod
     def _sort(plan: SearchPlan) -> list:
@@ -330,46 +341,55 @@ class ElasticsearchBackend(SearchBackend):
             ] + tiebreak
         return ["_score"] + tiebreak
 
-    def _response(self, plan: SearchPlan):
-        """The engine's answer, whole or not at all.
+    def _answers(self, plan: SearchPlan) -> tuple[dict, dict] | None:
+        """The engine's answers to the page and the counts, both whole or neither.
 
         A rebuild deletes the old index right after it moved the alias; a search
         that had resolved the alias to the old index then fails (partial results
         are refused, so it cannot come back empty or half). Asked again, the alias
-        names the new index."""
-        search = self.build_search(plan).params(allow_partial_search_results=False)
+        names the new index. None: nothing is indexed yet for this kind."""
+        header = {"index": plan.kind.alias, "allow_partial_search_results": False}
+        searches = []
+        for search in self.build_searches(plan):
+            searches += [header, search.to_dict()]
         for attempt in range(2):
-            try:
-                return search.execute()
-            except NotFoundError:
-                if attempt or not self._indices_behind(plan.kind):
-                    # Nothing indexed yet for this kind: an empty answer.
+            answers = self.client.msearch(searches=searches)["responses"]
+            errors = [answer["error"] for answer in answers if "error" in answer]
+            if not errors:
+                return answers[0], answers[1]
+            missing = all(
+                error.get("type") == "index_not_found_exception" for error in errors
+            )
+            if attempt or (missing and not self._indices_behind(plan.kind)):
+                if missing:
                     return None
-            except ApiError as error:  # the engine answered: not an outage
-                if attempt:
-                    raise SearchUnavailable(str(error)) from error
+                raise SearchUnavailable(str(errors[0]))
         return None
 
     def execute(self, plan: SearchPlan) -> SearchResult:
         try:
-            response = self._response(plan)
+            answers = self._answers(plan)
         except (TransportError, ApiError) as error:
             raise SearchUnavailable(str(error)) from error
-        if response is None:
+        if answers is None:
             return SearchResult(total=0, hits=[], facets={})
+        page, counts = answers
         hits = [
             Hit(
-                id=hit.meta.id,
-                score=float(hit.meta.score or 0.0),
-                source=hit.to_dict(),
+                id=hit["_id"],
+                score=float(hit.get("_score") or 0.0),
+                source=hit["_source"],
             )
-            for hit in response
+            for hit in page["hits"]["hits"]
         ]
-        facets = {}
-        for name in plan.facets:
-            buckets = response.aggregations[name].buckets
-            facets[name] = [
-                (str(getattr(bucket, "key_as_string", bucket.key)), bucket.doc_count)
-                for bucket in buckets
+        aggregations = counts.get("aggregations", {})
+        facets = {
+            name: [
+                (str(bucket.get("key_as_string", bucket["key"])), bucket["doc_count"])
+                for bucket in aggregations[name]["buckets"]
             ]
-        return SearchResult(total=response.hits.total.value, hits=hits, facets=facets)
+            for name in plan.facets
+        }
+        return SearchResult(
+            total=counts["hits"]["total"]["value"], hits=hits, facets=facets
+        )
