@@ -36,7 +36,8 @@ def Words():  # noqa: N802
 
 
 def Exact():  # noqa: N802
-    return Text(analyzer="standard")
+    # Exact phrases filter, they do not rank: no lengths kept for scoring.
+    return Text(analyzer="standard", norms=False)
 
 
 class PetitionDocument(Document):

@@ -204,6 +204,13 @@ def test_exact_phrases_in_quotes(engine):
     assert set(ids(engine, "财产 处置")) == {"2", "4"}
 
 
+def test_an_exact_phrase_narrows_and_the_newest_comes_first(engine):
+    """Phrases do not rank (a subject match is not worth more than a note's): with
+    no words to rank by, the matches come newest first, alike on both engines."""
+    assert ids(engine, '"拖欠"') == ["6", "3", "1"]
+    assert ids(engine, '"处置"') == ["4", "2"]
+
+
 def test_short_phrases_of_one_or_two_characters(engine):
     """ "处置" and "異" match inside longer words, as a reader expects of quotes."""
     assert set(ids(engine, '"处置"')) == {"2", "4"}

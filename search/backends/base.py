@@ -217,7 +217,8 @@ def plan_request(request: SearchRequest) -> SearchPlan:
         if value and name in kind.lookups:
             terms[name] = [value]
     sort = request.sort if request.sort in SORTS else "relevance"
-    if sort == "relevance" and parsed.is_empty:
+    if sort == "relevance" and not parsed.words:
+        # Only words rank (exact phrases narrow): without any, all rank alike.
         sort = "newest"
     per_page = max(1, min(int(request.per_page or 20), MAX_PER_PAGE))
     offset = max(0, (max(1, int(request.page or 1)) - 1) * per_page)

@@ -279,10 +279,7 @@ class ElasticsearchBackend(SearchBackend):
             f"{name}_words^{WEIGHTS[weight]}"
             for name, weight in kind.text_fields.items()
         ]
-        exact_fields = [
-            f"{name}_exact^{WEIGHTS[weight]}"
-            for name, weight in kind.text_fields.items()
-        ]
+        exact_fields = [f"{name}_exact" for name in kind.text_fields]
         word_queries = [
             Q("multi_match", query=word, fields=words_fields, type="best_fields")
             for word in plan.parsed.words
@@ -290,7 +287,8 @@ class ElasticsearchBackend(SearchBackend):
         must = word_queries
         if plan.match_any and word_queries:
             must = [Q("bool", should=word_queries, minimum_should_match=1)]
-        must += [
+        # An exact phrase narrows, it does not rank (as on the database engine).
+        phrases = [
             Q("multi_match", query=phrase, fields=exact_fields, type="phrase")
             for phrase in plan.parsed.phrases
         ]
@@ -298,7 +296,9 @@ class ElasticsearchBackend(SearchBackend):
             Q("multi_match", query=word, fields=words_fields, type="best_fields")
             for word in plan.parsed.excluded
         ]
-        filters = [Q("terms", **{name: values}) for name, values in plan.terms.items()]
+        filters = phrases + [
+            Q("terms", **{name: values}) for name, values in plan.terms.items()
+        ]
         if plan.date_field and (plan.date_gte or plan.date_lt):
             bounds = {}
             if plan.date_gte:
