@@ -22,12 +22,13 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from portal.memo import asked_of_user
 from portal.security import audit
 from portal.security.personal_data import mask_id_number, mask_phone
 
 from . import access, figures
 from .models import Category, Channel, Outcome, Rating, Unit
-from .staff import staff_may_see_petitions, works_on_petitions
+from .staff import works_on_petitions
 from .workflow import Role
 
 LIST_PAGE_SIZE = 100
@@ -112,7 +113,7 @@ def check_unit(user, code: str) -> Unit | None:
 
 def read_request(request):
     """(period, unit, today) from the query string, or a Refusal."""
-    if not works_on_petitions(request.user):
+    if not asked_of_user(request, works_on_petitions):
         raise PermissionDenied
     today = timezone.localdate()
     try:
@@ -572,7 +573,7 @@ def register_dashboard_urls():
 
 class DashboardMenuItem(MenuItem):
     def is_shown(self, request):
-        return staff_may_see_petitions(request)
+        return asked_of_user(request, works_on_petitions)
 
 
 @hooks.register("register_admin_menu_item")

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from portal.memo import per_request
 from portal.security import audit
 from portal.security.roles import HANDLER, RECEPTION, SUPERVISOR, UNIT_HEAD
 
@@ -28,14 +27,6 @@ def works_on_petitions(user) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
     return user.is_superuser or user.groups.filter(name__in=PETITION_ROLES).exists()
-
-
-def staff_may_see_petitions(request) -> bool:
-    """``works_on_petitions`` for the request's user, asked once per request (the
-    admin menu asks for each of its items)."""
-    return per_request(
-        request, works_on_petitions, lambda: works_on_petitions(request.user)
-    )
 
 
 @require_GET

@@ -24,6 +24,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import DeleteView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from portal.memo import asked_of_user
+
 from . import access, actions, workspace
 from .forms import RegistrationForm
 from .models import (
@@ -36,14 +38,14 @@ from .models import (
     UnitMembership,
 )
 from .regions import region_choices
-from .staff import staff_may_see_petitions, works_on_petitions
+from .staff import works_on_petitions
 
 RECEIPT_SESSION_KEY = "petitions_staff_receipt"
 
 
 class ReceptionOnlyMixin:
     def dispatch(self, request, *args, **kwargs):
-        if not works_on_petitions(request.user):
+        if not asked_of_user(request, works_on_petitions):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -145,12 +147,12 @@ def register_petition_admin_urls():
 
 class PetitionMenuItem(MenuItem):
     def is_shown(self, request):
-        return staff_may_see_petitions(request)
+        return asked_of_user(request, works_on_petitions)
 
 
 class WorkspaceMenuItem(MenuItem):
     def is_shown(self, request):
-        return workspace.works_in_units_now(request)
+        return asked_of_user(request, workspace.works_in_units)
 
 
 class InUseDeleteView(DeleteView):

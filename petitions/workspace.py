@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from portal.memo import per_request
+from portal.memo import asked_of_user
 from portal.security import audit
 
 from . import access, actions
@@ -55,15 +55,9 @@ def works_in_units(user) -> bool:
     return access.search_scope(user) != []
 
 
-def works_in_units_now(request) -> bool:
-    """``works_in_units`` for the request's user, asked once per request: the gate
-    and every workspace item of the admin menu ask it."""
-    return per_request(request, works_in_units, lambda: works_in_units(request.user))
-
-
 class WorkspaceMixin(WagtailAdminTemplateMixin):
     def dispatch(self, request, *args, **kwargs):
-        if not works_in_units_now(request):
+        if not asked_of_user(request, works_in_units):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

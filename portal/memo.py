@@ -8,3 +8,9 @@ def per_request(request, key, compute):
     if key not in store:
         store[key] = compute()
     return store[key]
+
+
+def asked_of_user(request, question):
+    """``question(request.user)``, asked once per request: the admin menu asks it
+    for each of its items, and the page's own gate asks it again."""
+    return per_request(request, question, lambda: question(request.user))

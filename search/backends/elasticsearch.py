@@ -317,10 +317,10 @@ class ElasticsearchBackend(SearchBackend):
         is a filter, which the engine can keep between searches. One search doing
         both would rank every match, hundreds of thousands at a million petitions."""
         query = self.build_query(plan)
-        page = Search(index=plan.kind.alias).query(query)
+        page = Search().query(query)
         page = page.extra(track_total_hits=False).sort(*self._sort(plan))
         page = page[plan.offset : plan.offset + plan.limit]
-        counts = Search(index=plan.kind.alias).query(Q("bool", filter=[query]))
+        counts = Search().query(Q("bool", filter=[query]))
         counts = counts.extra(track_total_hits=True)[0:0]
         for name in plan.facets:
             counts.aggs.bucket(name, "terms", field=name, size=FACET_SIZE)
@@ -352,7 +352,7 @@ class ElasticsearchBackend(SearchBackend):
         searches = []
         for search in self.build_searches(plan):
             searches += [header, search.to_dict()]
-        for attempt in range(2):
+        for last in (False, True):
             answers = self.client.msearch(searches=searches)["responses"]
             errors = [answer["error"] for answer in answers if "error" in answer]
             if not errors:
@@ -360,11 +360,10 @@ class ElasticsearchBackend(SearchBackend):
             missing = all(
                 error.get("type") == "index_not_found_exception" for error in errors
             )
-            if attempt or (missing and not self._indices_behind(plan.kind)):
-                if missing:
-                    return None
+            if missing and (last or not self._indices_behind(plan.kind)):
+                return None
+            if last:
                 raise SearchUnavailable(str(errors[0]))
-        return None
 
     def execute(self, plan: SearchPlan) -> SearchResult:
         try:
