@@ -144,6 +144,23 @@ def test_rebuild_is_never_empty_while_it_runs(store):
     assert total() == expected
 
 
+def test_a_rebuilt_index_takes_writes_as_safely_as_any_other(store):
+    """A rebuild loads without refreshes or an fsync per bulk request; the index it
+    swaps in keeps every acknowledged write on disk and shows it within a second,
+    as the defaults do."""
+    backend = get_backend()
+    if backend.name != "elasticsearch":
+        pytest.skip("settings of an Elasticsearch index")
+    indexing.rebuild("petitions")
+    answer = backend.client.indices.get_settings(
+        index=KINDS["petitions"].alias, flat_settings=True
+    )
+    ((name, body),) = answer.items()
+    assert "index.translog.durability" not in body["settings"], name
+    assert "index.refresh_interval" not in body["settings"], name
+    assert total() == len(store)
+
+
 def engine_settings():
     """The engines a rebuild can be watched on here: the database engine (on a
     database whose readers run beside a writer), and Elasticsearch when configured."""

@@ -1,11 +1,27 @@
 """Chinese segmentation and query parsing behave as a reader expects."""
 
+import re
 import time
+import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.text import normalize, parse_query, segment, tokens
+from search import text as search_text
+from search.text import compact_normal, normalize, parse_query, segment, tokens
+
+# Full-width forms, CJK punctuation, ideographs (traditional ones too), combining
+# marks, compatibility characters, controls: where a shortcut could go wrong.
+ODD_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x3000, max_codepoint=0x30FF),
+        st.characters(min_codepoint=0xFF00, max_codepoint=0xFFEF),
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80),
+        st.sampled_from("執訴處財產ﬁ①㈱\u0301\u0308\u200b\x85\xa0 _/-,.Aa9"),
+        st.characters(),
+    ),
+    max_size=60,
+)
 
 
 def test_legal_terms_stay_whole_and_keep_their_parts():
@@ -60,3 +76,29 @@ def test_any_text_segments_and_parses(text):
     assert all(word.strip() for word in tokens(text))
     query = parse_query(text)
     assert all(word.strip() for word in query.words + query.excluded)
+
+
+@given(ODD_TEXT)
+def test_normalising_folds_exactly_as_nfkc_then_simplified_and_lower_case(text):
+    """Full-width characters are folded before NFKC to skip it where it would
+    change nothing more: the result is the same as NFKC's, whatever the text."""
+    expected = unicodedata.normalize("NFKC", text)
+    expected = search_text.CONTROL.sub(" ", expected)
+    expected = search_text.LONG_RUN.sub(lambda m: m.group(1) * 8, expected)
+    expected = search_text._to_simplified().convert(expected).casefold()
+    assert normalize(text) == expected
+
+
+@given(ODD_TEXT)
+def test_the_compact_form_is_the_tokens_side_by_side(text):
+    """An exact phrase compares with the text's tokens as Elasticsearch's standard
+    analyser makes them: each ideograph alone, each run of letters or digits whole
+    (between slashes), nothing else."""
+    normal = normalize(text)
+    one = search_text.ONE_CHAR_TOKENS
+    token = re.compile(rf"[{one}]|{search_text.RUN_CHAR}+")
+    expected = "".join(
+        part if re.fullmatch(f"[{one}]", part) else f"/{part}/"
+        for part in token.findall(normal)
+    )
+    assert compact_normal(normal) == expected

@@ -25,6 +25,7 @@ from .base import Hit, SearchBackend, SearchPlan, SearchResult, SearchUnavailabl
 
 logger = logging.getLogger("search.elasticsearch")
 BULK_CHUNK = 1000
+LOADING = {"refresh_interval": "-1", "translog.durability": "async"}
 FACET_SIZE = 50
 
 
@@ -83,7 +84,9 @@ class ElasticsearchBackend(SearchBackend):
         name = f"{kind.alias}-v{time.time_ns() // 1_000_000}"
         body = kind.index_body()
         if loading:
-            body["settings"] = {**body["settings"], "refresh_interval": "-1"}
+            # A rebuild's index is thrown away if anything fails before it is
+            # flushed and swapped in: no refreshes, no fsync per bulk request.
+            body["settings"] = {**body["settings"], **LOADING}
         self.client.indices.create(index=name, **body)
         return name
 
@@ -213,8 +216,10 @@ class ElasticsearchBackend(SearchBackend):
         try:
             written = self._load(self._index_actions(spec, new, documents), progress)
             self.client.indices.put_settings(
-                index=new, settings={"index": {"refresh_interval": None}}
+                index=new, settings={"index": dict.fromkeys(LOADING)}
             )
+            # On disk (a Lucene commit) and searchable before readers see it.
+            self.client.indices.flush(index=new)
             self.client.indices.refresh(index=new)
         except BaseException:
             self.client.indices.delete(index=new, ignore_unavailable=True)
