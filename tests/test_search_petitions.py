@@ -246,3 +246,27 @@ def test_renaming_a_category_reaches_its_petitions(
     court, _station = court_and_station
     [found] = [doc for doc in staff_search("") if doc["tracking_no"] == court]
     assert found["category_name"] == "执行事务"
+
+
+def test_reading_every_petition_asks_the_database_the_same_few_times_for_any_number(
+    demo_site, django_capture_on_commit_callbacks
+):
+    """A rebuild reads every petition: the tree above each category and unit is
+    asked once per node, not once per petition, so 8 petitions cost what 4 do."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search.sources import petition_documents
+
+    def queries_to_read_all() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as asked:
+            documents = list(petition_documents())
+        return len(documents), len(asked)
+
+    for _ in range(4):
+        submit(django_capture_on_commit_callbacks)
+    read, asked_for_four = queries_to_read_all()
+    assert read == 4
+    for _ in range(4):
+        submit(django_capture_on_commit_callbacks)
+    assert queries_to_read_all() == (8, asked_for_four)
