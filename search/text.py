@@ -59,9 +59,13 @@ HALF_WIDTH = {"\u3000": " "} | {
 }
 
 
+def _half_width(match: re.Match) -> str:
+    return HALF_WIDTH[match[0]]
+
+
 def normalize(text: str, limit: int = MAX_INDEX_CHARS) -> str:
     """Fold width, script and case; drop control characters; bound the length."""
-    text = FULL_WIDTH.sub(lambda match: HALF_WIDTH[match[0]], (text or "")[:limit])
+    text = FULL_WIDTH.sub(_half_width, (text or "")[:limit])
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     text = CONTROL.sub(" ", text)
@@ -94,12 +98,14 @@ def compact_normal(normal: str) -> str:
     return RUN.sub(rf"{RUN_EDGE}\g<0>{RUN_EDGE}", spaced).replace(" ", "")
 
 
+def _expansions(normal: str):
+    """For each piece jieba cuts: () for punctuation or space, else the word first
+    and the dictionary words inside it after."""
+    return map(_expansion, _segmenter().cut(normal, True))
+
+
 def _words_of(normal: str) -> list[str]:
-    return [
-        expansion[0]
-        for expansion in map(_expansion, _segmenter().cut(normal, True))
-        if expansion
-    ]
+    return [expansion[0] for expansion in _expansions(normal) if expansion]
 
 
 def words(text: str, limit: int = MAX_INDEX_CHARS) -> list[str]:
@@ -131,11 +137,7 @@ def _expansion(cut: str) -> tuple[str, ...]:
 
 
 def _tokens_of(normal: str) -> list[str]:
-    return [
-        token
-        for expansion in map(_expansion, _segmenter().cut(normal, True))
-        for token in expansion
-    ]
+    return [token for expansion in _expansions(normal) for token in expansion]
 
 
 def tokens(text: str, limit: int = MAX_INDEX_CHARS) -> list[str]:
