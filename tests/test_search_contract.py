@@ -211,6 +211,14 @@ def test_an_exact_phrase_narrows_and_the_newest_comes_first(engine):
     assert ids(engine, '"处置"') == ["4", "2"]
 
 
+def test_an_exact_phrase_with_words_or_other_phrases_needs_every_part(engine):
+    """A phrase beside words, or beside another phrase, narrows like a word does."""
+    assert ids(engine, '"财产处置" 拍卖') == ["2"]
+    assert ids(engine, '"财产处置" 诉讼') == []
+    assert set(ids(engine, '"拖欠执行款"')) == {"1", "3"}
+    assert ids(engine, '"拖欠执行款" "失信被执行人"') == ["1"]
+
+
 def test_short_phrases_of_one_or_two_characters(engine):
     """ "处置" and "異" match inside longer words, as a reader expects of quotes."""
     assert set(ids(engine, '"处置"')) == {"2", "4"}
@@ -358,6 +366,31 @@ def test_pages_of_results_cover_everything_once(engine):
         seen += [hit.id for hit in result.hits]
     assert seen == ["6", "5", "4", "3", "2", "1"]
     assert ids(engine, "", page=99, per_page=2) == []
+
+
+def test_pages_with_facets_cover_everything_once_and_count_every_match(
+    engine, monkeypatch
+):
+    """With facets asked for, each page is the right slice of the same order and
+    the counts cover every match, however the engine reads the matches (the
+    database engine reads them in chunks, made tiny here to cross pages)."""
+    monkeypatch.setattr("search.backends.database.CHUNK", 3)
+    for query, per_page in (("", 2), ("拖欠", 1)):
+        seen = []
+        for page in (1, 2, 3):
+            result = engine.search(
+                SearchRequest(
+                    kind="petitions",
+                    query=query,
+                    page=page,
+                    per_page=per_page,
+                    facets=["status"],
+                )
+            )
+            assert result.total == (6 if not query else 3)
+            assert sum(count for _, count in result.facets["status"]) == result.total
+            seen += [hit.id for hit in result.hits]
+        assert seen == ids(engine, query)
 
 
 def test_highlights_are_escaped_and_marked(engine):
