@@ -369,6 +369,16 @@ class DatabaseBackend(SearchBackend):
             )
         return "score DESC, " + tiebreak
 
+    @staticmethod
+    def _count(cursor, plan: SearchPlan, matching: str, params: list):
+        """(total, facets) of the matches, read in any order."""
+        if plan.facets:
+            cursor.execute(f"SELECT e.facets {matching}", params)
+            total, facets, _ = tally(cursor, plan.facets)
+            return total, facets
+        cursor.execute(f"SELECT COUNT(*) {matching}", params)
+        return cursor.fetchone()[0], {}
+
     def execute(self, plan: SearchPlan) -> SearchResult:
         source, score, score_params, text_where, text_params = self._text_sql(plan)
         if plan.sort != "relevance":
@@ -383,16 +393,19 @@ class DatabaseBackend(SearchBackend):
         )
         try:
             with read_snapshot(), connection.cursor() as cursor:
-                if plan.facets:
-                    # One pass over the matches in order gives the total, the
-                    # facets and the page.
+                if plan.facets and plan.sort == "relevance":
+                    # Ranking every match costs more than finding it: one ranked
+                    # pass gives the total, the facets and the page.
                     cursor.execute(matches, score_params + params)
-                    total, facets, rows = page_and_facets(cursor, plan)
-                else:
-                    cursor.execute(
-                        f"SELECT COUNT(*) FROM {source} WHERE {where_sql}", params
+                    total, facets, rows = tally(
+                        cursor, plan.facets, plan.offset, plan.offset + plan.limit
                     )
-                    total, facets = cursor.fetchone()[0], {}
+                else:
+                    # Counted in any order, and only the best few matches kept
+                    # for the page, not every match sorted with its facet lines.
+                    total, facets = self._count(
+                        cursor, plan, f"FROM {source} WHERE {where_sql}", params
+                    )
                     cursor.execute(
                         matches + " LIMIT %s OFFSET %s",
                         score_params + params + [plan.limit, plan.offset],
@@ -438,19 +451,19 @@ def read_snapshot():
             pass
 
 
-def page_and_facets(cursor, plan: SearchPlan):
-    """(total, facets, the page's rows) from a cursor over every match in order,
-    read a chunk at a time so a broad query never holds all its rows at once."""
+def tally(cursor, names: list[str], first: int = 0, last: int = 0):
+    """(total, facets, rows first to last) from a cursor over matches whose last
+    column holds their facet lines, read a chunk at a time so that a broad query
+    never holds all its rows at once."""
     counts, page, total = Counter(), [], 0
-    first, last = plan.offset, plan.offset + plan.limit
     while chunk := cursor.fetchmany(CHUNK):
         if total < last:
             page += chunk[max(first - total, 0) : last - total]
         total += len(chunk)
         # The lines of a whole chunk split in one call: several times faster
         # than line by line in Python.
-        counts.update("\n".join(row[3] for row in chunk).split("\n"))
-    return total, facet_lists(counts, plan.facets), page
+        counts.update("\n".join(row[-1] for row in chunk).split("\n"))
+    return total, facet_lists(counts, names), page
 
 
 def facet_lists(counts: Counter, names: list[str]) -> dict[str, list[tuple[str, int]]]:
