@@ -197,4 +197,8 @@ def parse_query(raw: str) -> ParsedQuery:
             query.excluded.extend(words(word, MAX_QUERY_CHARS))
         else:
             query.words.extend(words(word, MAX_QUERY_CHARS))
+    # Typed twice, a word or phrase asks for nothing more: each is matched once
+    # (a query of one word pasted 300 times took a second on 100,000 petitions).
+    for parts in (query.words, query.phrases, query.excluded):
+        parts[:] = dict.fromkeys(parts)
     return query

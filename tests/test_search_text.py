@@ -53,6 +53,14 @@ def test_phrases_and_exclusions_are_understood():
     assert query.excluded == ["车辆"]
 
 
+def test_a_word_or_phrase_typed_again_is_asked_once():
+    """Pasting the same word fifty times makes one condition, not fifty."""
+    query = parse_query('工资 工资 "财产处置" "财产处置" -仲裁 -仲裁 ' + "拖欠 " * 50)
+    assert query.words == ["工资", "拖欠"]
+    assert query.phrases == ["财产处置"]
+    assert query.excluded == ["仲裁"]
+
+
 def test_odd_queries_are_forgiven():
     """Unbalanced quotes, lone minus and engine syntax give words, not errors."""
     assert parse_query('"执行款').phrases == ["执行款"]
