@@ -270,7 +270,9 @@ class DatabaseBackend(SearchBackend):
         excluded = plan.parsed.excluded
         where, params = [], []
         a, b, c = (WEIGHTS[weight] for weight in "ABC")
-        phrases = [f"%{phrase}%" for phrase in plan.compact_phrases]
+        # A date sort ranks by no score, as on Elasticsearch.
+        ranked = bool(words) and plan.sort == "relevance"
+        phrases = plan.compact_phrases
         if connection.vendor == "sqlite":
             source = f"{ENTRY} e"
             score, score_params = "0.0", []
@@ -280,11 +282,12 @@ class DatabaseBackend(SearchBackend):
                 where.append("search_fts MATCH %s")
                 joiner = " OR " if plan.match_any else " AND "
                 params.append(joiner.join(_fts5_string(word) for word in words))
+            if ranked:
                 score = f"-bm25(search_fts, {a}, {b}, {c})"
             # The trigram index answers phrases of three characters or more, as
             # runs of consecutive trigrams; shorter ones are compared row by row.
-            indexed = [p for p in plan.compact_phrases if len(p) >= 3]
-            scanned = [f"%{p}%" for p in plan.compact_phrases if len(p) < 3]
+            indexed = [p for p in phrases if len(p) >= 3]
+            scanned = [f"%{p}%" for p in phrases if len(p) < 3]
             if indexed:
                 phrases_match = " AND ".join(_fts5_string(p) for p in indexed)
                 if words:
@@ -320,6 +323,7 @@ class DatabaseBackend(SearchBackend):
             query = joiner.join(["phraseto_tsquery('simple', %s)"] * len(words))
             where.append(f"t.search_vector @@ ({query})")
             params.extend(words)
+        if ranked:
             # ts_rank's weights are listed D, C, B, A.
             score = f"ts_rank('{{0.1, {c / a:.3f}, {b / a:.3f}, 1.0}}', "
             score += f"t.search_vector, ({query}))"
@@ -330,7 +334,7 @@ class DatabaseBackend(SearchBackend):
             params.extend(excluded)
         for phrase in phrases:
             where.append("t.compact LIKE %s")
-            params.append(phrase)
+            params.append(f"%{phrase}%")
         return source, score, score_params, where, params
 
     def _where(self, plan: SearchPlan) -> tuple[list[str], list]:
@@ -381,9 +385,6 @@ class DatabaseBackend(SearchBackend):
 
     def execute(self, plan: SearchPlan) -> SearchResult:
         source, score, score_params, text_where, text_params = self._text_sql(plan)
-        if plan.sort != "relevance":
-            # As on Elasticsearch, a date sort ranks by no score.
-            score, score_params = "0.0", []
         where, params = self._where(plan)
         where_sql = " AND ".join(text_where + where)
         params = text_params + params
