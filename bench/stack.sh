@@ -5,14 +5,16 @@
 #
 # Starts PostgreSQL and Elasticsearch (tests/services/*.sh, on free ports, data under
 # /var/tmp), Redis (Debian's redis-server), RQ workers (django-tasks-rq) and gunicorn
-# with $WEB_WORKERS workers on portal.settings.production with throw-away secrets.
+# with $WEB_WORKERS workers of $WEB_THREADS threads on portal.settings.production
+# with throw-away secrets.
 # Writes the environment to $STACK_DIR/stack.env, then runs COMMAND with it (or waits
 # for Ctrl-C). Everything it started is stopped at the end, whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-WEB_WORKERS=${WEB_WORKERS:-4}
+WEB_WORKERS=${WEB_WORKERS:-3}
+WEB_THREADS=${WEB_THREADS:-6}
 RQ_WORKERS=${RQ_WORKERS:-2}
 export STACK_DIR=${STACK_DIR:-/var/tmp/portal-stack-$$}
 export SERVICES_DIR=$STACK_DIR/services
@@ -22,18 +24,20 @@ SVC=stack . tests/services/common.sh
 
 PIDS=()
 stop_all() {
-  local pid
+  local pid child children=()
   trap - EXIT INT TERM
   echo "stack: stopping" >&2
   for pid in "${PIDS[@]}" $(cat "$STACK_DIR"/*.pid 2>/dev/null); do
     # The worker loops first, then what they run (by parent id, never by name).
     for child in $(cat "/proc/$pid/task/$pid/children" 2>/dev/null); do
       kill -TERM "$pid" "$child" 2>/dev/null || true
+      children+=("$child")
     done
     kill -TERM "$pid" 2>/dev/null || true
   done
   sleep 2
-  for pid in "${PIDS[@]}" $(cat "$STACK_DIR"/*.pid 2>/dev/null); do
+  # An RQ worker waiting on Redis may not have finished its warm shutdown yet.
+  for pid in "${PIDS[@]}" $(cat "$STACK_DIR"/*.pid 2>/dev/null) "${children[@]}"; do
     kill -KILL "$pid" 2>/dev/null || true
   done
   # faults.py restarts the node itself: stop whatever its pid file names now.
@@ -93,13 +97,18 @@ $PY manage.py search_index --rebuild >"$STACK_DIR/logs/index.log"
 # away, and bench/faults.py kills one on purpose.
 for ((i = 1; i <= RQ_WORKERS; i++)); do
   # "|| true": errexit is inherited, and a worker that exits must not end the loop.
-  (while true; do $PY manage.py run_worker || true; sleep 1; done) >>"$STACK_DIR/logs/worker-$i.log" 2>&1 &
+  # Niced as the Procfile's worker: requests before background jobs when busy.
+  (while true; do nice -n 10 $PY manage.py run_worker || true; sleep 1; done) >>"$STACK_DIR/logs/worker-$i.log" 2>&1 &
   echo $! >"$STACK_DIR/worker-$i.pid"
 done
 $PY manage.py run_scheduler >"$STACK_DIR/logs/scheduler.log" 2>&1 &
 echo $! >"$STACK_DIR/scheduler.pid"
+# Threads as in the Procfile. Idle connections are kept longer than the load
+# generator keeps them (httpx: 5 s), so a request is never sent on a connection
+# the server is closing at that moment (browsers retry those; httpx does not).
 $ROOT/.venv/bin/gunicorn portal.wsgi --bind "127.0.0.1:$WEB_PORT" \
-  --workers "$WEB_WORKERS" --forwarded-allow-ips 127.0.0.1 --timeout 30 \
+  --workers "$WEB_WORKERS" --threads "$WEB_THREADS" --worker-class gthread \
+  --keep-alive 10 --forwarded-allow-ips 127.0.0.1 --timeout 30 \
   --pid "$STACK_DIR/gunicorn.pid" --error-logfile "$STACK_DIR/logs/gunicorn.log" &
 PIDS+=($!)
 
@@ -112,7 +121,7 @@ curl -sf -o /dev/null "$STACK_URL/healthz" || { tail -n 30 "$STACK_DIR/logs/guni
 # reference index, the demo petitions) run before COMMAND starts.
 $PY -c 'import sys; sys.path.insert(0, "bench"); import load; load.setup_django()
 print(f"stack: queue settled in {load.queue_drained():.0f} s", file=sys.stderr)'
-echo "stack: portal on $STACK_URL ($WEB_WORKERS web workers, $RQ_WORKERS RQ workers); env in $STACK_DIR/stack.env" >&2
+echo "stack: portal on $STACK_URL ($WEB_WORKERS web workers × $WEB_THREADS threads, $RQ_WORKERS RQ workers); env in $STACK_DIR/stack.env" >&2
 
 # In the background, so a signal stops the stack at once rather than after COMMAND.
 if (($#)); then
