@@ -11,7 +11,6 @@ queue; the petition itself was saved long before (``outbox``: at most once).
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import select_template
 from django.utils import translation
 from django_tasks import task
@@ -81,16 +80,11 @@ def render_named(name: str, petition, context) -> str:
 def deliver(notification: Notification) -> None:
     message = render(notification)
     petition = notification.petition
+    reference = f"notice-{notification.pk}"  # the same on every attempt
     if notification.medium == Notification.Medium.SMS:
-        reference = f"notice-{notification.pk}"  # the same on every attempt
         sms.send_sms(petition.phone, message["text"], reference=reference)
     else:
-        send_mail(
-            message["subject"],
-            message["text"],
-            settings.DEFAULT_FROM_EMAIL,
-            [petition.email],
-        )
+        outbox.send_mail(message["subject"], message["text"], petition.email, reference)
 
 
 @task()

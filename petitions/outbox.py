@@ -13,12 +13,16 @@ note of every delivery for a day, written the moment the gateway answers, so the
 next try records the message as sent rather than sending it again. Only when that
 note is lost too (Redis down or emptied at the same time) does a message go out a
 second time, with the same reference, which a gateway that keeps its keys drops.
+E-mail carries that reference as its Message-ID (``send_mail``), by which mail
+servers and readers recognise a repeat.
 """
 
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.mail import EmailMessage
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -28,6 +32,21 @@ from .models import QueuedMessage
 
 logger = logging.getLogger(__name__)
 State = QueuedMessage.State
+
+
+def message_id(reference: str) -> str:
+    """A Message-ID that stays the same for every attempt to send one message."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("<> ") or "localhost"
+    return f"<{reference}@{domain}>"
+
+
+def send_mail(subject: str, text: str, to: str, reference: str) -> None:
+    """One e-mail to one address, under the message's own stable Message-ID."""
+    headers = {"Message-ID": message_id(reference)}
+    EmailMessage(
+        subject, text, settings.DEFAULT_FROM_EMAIL, [to], headers=headers
+    ).send()
+
 
 #: A pending message this long past its due time lost its job (queue down when it
 #: was written, a retry that could not be queued, a worker killed mid-send). Workers

@@ -7,8 +7,6 @@ queue that is down never turns a committed action into an error page, and a
 notice is sent once.
 """
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django_tasks import task
 
 from . import outbox
@@ -38,8 +36,8 @@ def notify_on_commit(user_ids, subject: str, text: str) -> list[StaffNotice]:
 def deliver(notice: StaffNotice) -> None:
     user = notice.user
     if user.is_active and user.email:  # one mail each: staff addresses stay private
-        send_mail(
-            notice.subject, notice.text, settings.DEFAULT_FROM_EMAIL, [user.email]
+        outbox.send_mail(
+            notice.subject, notice.text, user.email, f"staff-notice-{notice.pk}"
         )
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from freezegun import freeze_time
 
-from petitions import actions, sms
+from petitions import actions, notifications, sms
 from petitions.identifiers import check_tracking_no
 from petitions.models import Category, DeadlineRule, Event, Notification, Unit
 from portal.security.models import AuditEntry
@@ -117,6 +117,22 @@ def test_acknowledgement_goes_by_sms_and_mail_after_commit(
     notices = Notification.objects.filter(petition=submission.petition)
     assert {n.state for n in notices} == {"sent"}
     assert {n.secret for n in notices} == {""}  # the code is not kept once sent
+
+
+def test_a_mail_sent_again_after_a_crash_keeps_its_message_id(
+    demo_site, settings, django_capture_on_commit_callbacks
+):
+    """A worker that died after the mail server took the acknowledgement sends it
+    again under the same Message-ID, by which mail servers and readers drop it."""
+    settings.DEFAULT_FROM_EMAIL = "诉求平台 <notices@court.example>"
+    with django_capture_on_commit_callbacks(execute=False):
+        actions.submit(FIELDS)
+    notice = Notification.objects.get(medium=Notification.Medium.EMAIL)
+    notifications.deliver(notice)  # the server took it; then the worker died
+    assert notifications.send_notification.call(notice.pk) == "sent"
+    ids = [message.extra_headers["Message-ID"] for message in mail.outbox]
+    assert ids == [f"<notice-{notice.pk}@court.example>"] * 2
+    assert mail.outbox[0].message()["Message-ID"] == ids[0]
 
 
 def test_english_petitioners_get_english_notices(

@@ -68,6 +68,11 @@ def test_a_staff_action_commits_and_its_notice_is_sent_once_later(
     notice.refresh_from_db()
     assert notice.state == "sent"
     assert [message.to for message in mail.outbox] == [["rec@example.invalid"]]
+    assert (
+        mail.outbox[0]
+        .extra_headers["Message-ID"]
+        .startswith(f"<staff-notice-{notice.pk}@")
+    )
 
 
 def test_the_sweep_runs_through_while_the_queue_is_down(
