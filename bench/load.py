@@ -279,7 +279,10 @@ async def staff(number, base, deadline, recorder, cookie):
             await timed(
                 recorder,
                 "staff search",
-                lambda q=query: session.get("/admin/petition-search/", params={"q": q}),
+                # The box's words go to the results' sealed address, as from the form.
+                lambda q=query: session.get(
+                    "/admin/petition-search/", params={"q": q}, follow_redirects=True
+                ),
             )
             await asyncio.sleep(rng.uniform(0.5, 2))
             links = DETAIL.findall(listing.text) if listing is not None else []

@@ -6,14 +6,14 @@ searches per user. The engine being down gives a clear message (503), never a 50
 Scope comes from ``search.scope.scope_for_user`` (``petitions.access``).
 
 The box is sent by POST and answered with a redirect to the results, so that what
-was typed stays out of access logs and browser history: words that hold a phone or
-ID number travel in the results' URL (and in saved searches) only sealed
-(``sealed=``, AES-GCM under a key derived from FIELD_ENCRYPTION_KEY); other words
-stay readable (``q=``).
+was typed stays out of access logs and browser history: the words (a name, a phone
+or ID number, a complaint's details) travel in the results' URL, its facet and page
+links, and saved searches only sealed (``sealed=``, AES-GCM under a key derived from
+FIELD_ENCRYPTION_KEY). A link with words in clear (``q=``, typed by hand or from
+before) is answered with a redirect to its sealed form.
 """
 
 import datetime
-import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -30,7 +30,6 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from petitions.validators import fold_width
 from portal.security.crypto import DecryptionError, decrypt, encrypt
 from search.backends import get_backend
 from search.backends.base import SearchRequest
@@ -43,12 +42,9 @@ FACETS = ("status", "category", "unit", "channel", "received_month", "overdue")
 # Facets listed by their value (newest month first), not by their count.
 BY_VALUE = {"received_month"}
 # The parameters a saved search keeps: everything but the page number. The words
-# are `q`, or `sealed` when they hold a phone or ID number.
+# are `sealed`; `q` only in a link typed by hand or from before.
 KEPT = ("q", "sealed", "sort", "from", "to", *FACETS)
 FILTERS = ("sort", "from", "to", *FACETS)
-# Seven or more digits, spaces, dashes, dots or brackets between them allowed: a
-# mobile, landline or ID number (and, harmlessly, some tracking numbers and dates).
-IDENTIFIER_LIKE = re.compile(r"\d(?:[\s\-.()/]*\d){6,}")
 SEAL_PURPOSE = b"staff-search-url"
 SORT_LABELS = {
     "relevance": gettext_lazy("Best match"),
@@ -89,11 +85,6 @@ def _page(value) -> int:
         return max(1, min(int(value), 500))
     except (TypeError, ValueError):
         return 1
-
-
-def holds_identifier(words: str) -> bool:
-    """Whether typed words may hold a phone or ID number (then they are sealed)."""
-    return bool(IDENTIFIER_LIKE.search(fold_width(words)))
 
 
 def seal_words(words: str) -> str:
@@ -141,12 +132,10 @@ def request_from(params: QueryDict, user, errors: list[str]) -> SearchRequest:
 
 def kept_query_string(params: QueryDict) -> str:
     """The search parameters worth saving or linking to, page number left out;
-    words that may hold a phone or ID number sealed, never in clear."""
+    the words sealed, never in clear."""
     words = params.get("q", "")[:500]
-    if words and holds_identifier(words):
-        pairs = [("sealed", seal_words(words))]
-    elif words or "q" in params:
-        pairs = [("q", words)] if words else []
+    if "q" in params:
+        pairs = [("sealed", seal_words(words))] if words else []
     else:
         pairs = [("sealed", token) for token in params.getlist("sealed")[:1] if token]
     pairs += [
@@ -268,8 +257,8 @@ class PetitionSearchView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView
 
     def get(self, request, *args, **kwargs):
         params = request.GET
-        if holds_identifier(params.get("q", "")):
-            # A hand-made or old link with a number in clear: keep it out of the
+        if params.get("q"):
+            # A hand-made or old link with words in clear: keep them out of the
             # history from now on.
             return redirect(results_url(params))
         errors: list[str] = []

@@ -322,7 +322,9 @@ def test_script_typed_by_a_petitioner_is_inert_on_every_staff_page(
     listing = "/admin/petitions/figures/petitions/"
     pages = {
         "detail": otp_client.get(f"/admin/petitions/petition/{petition.pk}/"),
-        "search": otp_client.get("/admin/petition-search/", {"q": "alert"}),
+        "search": otp_client.get(
+            "/admin/petition-search/", {"q": "alert"}, follow=True
+        ),
         "drill-down": otp_client.get(listing, {"figure": "received"}),
     }
     try:

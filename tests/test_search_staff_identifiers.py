@@ -1,5 +1,5 @@
-"""Staff search for a phone or ID number: found, yet the number never stands in a
-URL or a saved search in clear."""
+"""Staff search for a phone or ID number, or a name: found, yet what was typed
+never stands in a URL or a saved search in clear."""
 
 import importlib
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -62,21 +62,27 @@ def test_numbers_among_words_or_spaced_out_are_sealed_too(otp_client, words):
     assert "sealed=" in location
 
 
-def test_ordinary_words_stay_readable_in_the_address(otp_client):
-    """Without a number, the results' address reads as typed."""
-    location = search(otp_client, "执行款", status="received")
-    assert parse_qs(urlsplit(location).query) == {
-        "q": ["执行款"],
-        "status": ["received"],
-    }
+def test_a_name_is_sealed_as_well_and_the_filters_stay_readable(
+    demo_site, register, otp_client
+):
+    """A petitioner's name is personal data too: sealed like a number."""
+    petition = register(name="欧阳明")
+    location = search(otp_client, "欧阳明", status="received")
+    params = parse_qs(urlsplit(location).query)
+    assert set(params) == {"sealed", "status"} and params["status"] == ["received"]
+    assert "欧阳" not in unquote(location)
+    page = otp_client.get(location).content.decode()
+    assert petition.tracking_no in page and 'value="欧阳明"' in page
 
 
-def test_a_number_typed_into_the_address_is_moved_out_of_it(otp_client):
-    """A hand-made link with a phone number redirects to its sealed form."""
-    response = otp_client.get(URL, {"q": PHONE})
+@pytest.mark.parametrize("words", [PHONE, "欧阳明"])
+def test_words_typed_into_the_address_are_moved_out_of_it(otp_client, words):
+    """A hand-made link with a phone number or a name redirects to its sealed form."""
+    response = otp_client.get(URL, {"q": words, "sort": "newest"})
     assert response.status_code == 302
     assert_clear_of_identifiers(response["Location"])
-    assert "sealed=" in response["Location"]
+    assert words not in unquote(response["Location"])
+    assert "sealed=" in response["Location"] and "sort=newest" in response["Location"]
 
 
 def test_saved_search_for_an_id_number_is_stored_sealed_and_still_works(
@@ -114,5 +120,12 @@ def test_searches_saved_before_are_sealed_by_the_migration(otp_client):
     assert_clear_of_identifiers(sealed)
     assert "sort=newest" in sealed and "sealed=" in sealed
     assert SavedSearch.objects.get(name="词").query_string == "q=拖欠"
+    # Then every other word is sealed too, and the saved search still works.
+    importlib.import_module(
+        "search.migrations.0008_saved_searches_seal_all_words"
+    ).seal_saved_words(apps, None)
+    words = SavedSearch.objects.get(name="词").query_string
+    assert words.startswith("sealed=") and "拖欠" not in unquote(words)
+    assert 'value="拖欠"' in otp_client.get(f"{URL}?{words}").content.decode()
     page = otp_client.get(f"{URL}?{sealed}").content.decode()
     assert f'value="{ID_NUMBER}"' in page

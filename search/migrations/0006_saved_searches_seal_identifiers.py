@@ -19,13 +19,18 @@ def fold_width(text: str) -> str:
 
 
 def seal_saved_identifiers(apps, schema_editor):
+    seal_saved(apps, lambda words: IDENTIFIER_LIKE.search(fold_width(words)))
+
+
+def seal_saved(apps, needs_seal):
+    """Seal the words of every saved search whose words ``needs_seal``."""
     from portal.security.crypto import encrypt
 
     SavedSearch = apps.get_model("portal_search", "SavedSearch")
     for saved in SavedSearch.objects.filter(query_string__contains="q="):
         params = QueryDict(saved.query_string, mutable=True)
         words = params.get("q", "")
-        if not IDENTIFIER_LIKE.search(fold_width(words)):
+        if not needs_seal(words):
             continue
         params.pop("q")
         params["sealed"] = encrypt(words, purpose=SEAL_PURPOSE)
