@@ -94,6 +94,33 @@ def test_audit_verify_notices_a_removed_row():
     assert audit.verify_chain() is not None
 
 
+def test_audit_verify_notices_a_chain_rewritten_and_re_hashed():
+    """Someone with write access to the database edits an entry and re-hashes every
+    entry after it and the head: each link holds, but without the portal's key
+    the head's seal cannot be remade, and the check says so."""
+    entries = [audit.record(None, "test.event", number=n) for n in range(4)]
+    previous = entries[1].entry_hash
+    with connection.cursor() as cursor:
+        for entry in entries[2:]:
+            entry.refresh_from_db()
+            entry.previous_hash = previous
+            if entry.pk == entries[2].pk:
+                entry.action = "test.forged"
+            entry.entry_hash = audit.entry_content_hash(entry)
+            cursor.execute(
+                "UPDATE security_auditentry SET action = %s, previous_hash = %s, "
+                "entry_hash = %s WHERE id = %s",
+                [entry.action, entry.previous_hash, entry.entry_hash, entry.pk],
+            )
+            previous = entry.entry_hash
+        cursor.execute("UPDATE security_auditchainhead SET last_hash = %s", [previous])
+    with pytest.raises(CommandError, match="without the portal's key") as error:
+        call_command("audit_verify")
+    assert error.value.returncode == 1
+    audit.record(None, "test.after")  # the next entry does not mend it
+    assert "without the portal's key" in audit.verify_chain().reason
+
+
 def test_role_changes_are_logged(django_user_model):
     """Adding a user to a group leaves an audit entry."""
     user = django_user_model.objects.create_user("newcomer", password="x")

@@ -14,10 +14,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from .client_ip import client_ip
+from .crypto import keyed_digest
 from .models import AuditChainHead, AuditEntry
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
+SEAL_PURPOSE = b"audit-chain-head"
 # The request being served, so that signal receivers (role changes, device removal)
 # can name who acted. Set by StaffAccessMiddleware.
 _current_request: ContextVar = ContextVar("audit_current_request", default=None)
@@ -49,6 +51,13 @@ def entry_content_hash(entry: AuditEntry) -> str:
         content, sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def seal_after(seal: str, entry_id: int, entry_hash: str) -> str:
+    """The head's seal once an entry is appended: a keyed hash over the seal before
+    and the entry, so it carries every entry, and without the portal's key nobody
+    can make a rewritten chain match it (nor will the next entry mend it)."""
+    return keyed_digest(f"{seal}:{entry_id}:{entry_hash}", SEAL_PURPOSE)
 
 
 def _object_label(obj) -> tuple[str, str]:
@@ -96,6 +105,7 @@ def record(
         head.last_hash = entry.entry_hash
         head.last_entry_id = entry.pk
         head.length += 1
+        head.seal = seal_after(head.seal, entry.pk, entry.entry_hash)
         head.save()
     return entry
 
@@ -109,6 +119,7 @@ class BrokenLink:
 def verify_chain() -> BrokenLink | None:
     """Walk the chain oldest first; return the first broken link, or None."""
     previous = GENESIS_HASH
+    seal = ""
     last_id = None
     count = 0
     for entry in AuditEntry.objects.order_by("id").iterator():
@@ -117,9 +128,16 @@ def verify_chain() -> BrokenLink | None:
         if entry_content_hash(entry) != entry.entry_hash:
             return BrokenLink(entry.pk, "content does not match its hash")
         previous = entry.entry_hash
+        seal = seal_after(seal, entry.pk, entry.entry_hash)
         last_id = entry.pk
         count += 1
     head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
-    if head is not None and (head.last_entry_id != last_id or head.length != count):
+    if head is None:
+        return None
+    if head.last_entry_id != last_id or head.length != count:
         return BrokenLink(head.last_entry_id, "rows are missing from the end")
+    if head.seal != seal:
+        return BrokenLink(
+            head.last_entry_id, "the chain was re-hashed without the portal's key"
+        )
     return None

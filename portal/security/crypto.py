@@ -64,14 +64,17 @@ def decrypt(token: str, purpose: bytes = FIELD_ENCRYPTION) -> str:
     return plain.decode("utf-8")
 
 
+def keyed_digest(message: str, purpose: bytes) -> str:
+    """HMAC-SHA256 under the key derived for `purpose`, as 64 hex digits."""
+    return hmac.new(_key(purpose), message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 def keyed_hash(value: str) -> str:
     """HMAC-SHA256 of a normalised value, for exact-match lookup of encrypted data.
 
     Normalise first (e.g. `normalise_id_number`) so that equal values hash equally.
     """
-    return hmac.new(
-        _key(b"lookup-hash"), str(value).encode("utf-8"), hashlib.sha256
-    ).hexdigest()
+    return keyed_digest(str(value), b"lookup-hash")
 
 
 def key_check_digest() -> str:
@@ -79,9 +82,7 @@ def key_check_digest() -> str:
 
     Stored once per database (`keycheck`), compared at every start.
     """
-    return hmac.new(
-        _key(b"key-check"), b"portal field encryption key check", hashlib.sha256
-    ).hexdigest()
+    return keyed_digest("portal field encryption key check", b"key-check")
 
 
 class EncryptedTextField(models.TextField):

@@ -189,11 +189,16 @@ class AuditChainHead(models.Model):
     Every writer locks this row first (an UPDATE, which takes a row lock on
     PostgreSQL and the write lock on SQLite), so two concurrent writers cannot both
     link to the same previous row and fork the chain.
+
+    ``seal`` is a keyed hash chained over every entry (``audit.seal_after``): only
+    the portal's key can make it, so a chain rewritten and re-hashed in the
+    database no longer verifies.
     """
 
     last_hash = models.CharField(max_length=64, blank=True)
     last_entry_id = models.BigIntegerField(null=True, blank=True)
     length = models.BigIntegerField(default=0)
+    seal = models.CharField(max_length=64, blank=True)
 
     def __str__(self):
         return f"audit chain head ({self.length} entries)"
