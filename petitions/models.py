@@ -723,6 +723,15 @@ class QueuedMessage(models.Model):
         abstract = True
         ordering = ["id"]
 
+    #: What the message's reference starts with (``notice-42``).
+    REFERENCE_PREFIX = "message"
+
+    @property
+    def reference(self) -> str:
+        """The message's own reference, the same on every attempt to send it: the
+        SMS gateway's idempotency key, the e-mail's Message-ID (``outbox``)."""
+        return f"{self.REFERENCE_PREFIX}-{self.pk}"
+
     def forget_secret(self) -> None:
         """Called once the message is sent or given up."""
 
@@ -733,6 +742,8 @@ class Notification(QueuedMessage):
     The access code an acknowledgement carries is kept encrypted here only until
     the notice is sent (or given up), then erased.
     """
+
+    REFERENCE_PREFIX = "notice"
 
     class Kind(models.TextChoices):
         ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
@@ -763,6 +774,8 @@ class Notification(QueuedMessage):
 class StaffNotice(QueuedMessage):
     """One mail to one staff member (handler, first-contact person, head) about a
     petition, written with the change or the sweep step that calls for it."""
+
+    REFERENCE_PREFIX = "staff-notice"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"

@@ -80,7 +80,7 @@ def render_named(name: str, petition, context) -> str:
 def deliver(notification: Notification) -> None:
     message = render(notification)
     petition = notification.petition
-    reference = f"notice-{notification.pk}"  # the same on every attempt
+    reference = notification.reference  # the same on every attempt
     if notification.medium == Notification.Medium.SMS:
         sms.send_sms(petition.phone, message["text"], reference=reference)
     else:

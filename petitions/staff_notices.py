@@ -36,9 +36,7 @@ def notify_on_commit(user_ids, subject: str, text: str) -> list[StaffNotice]:
 def deliver(notice: StaffNotice) -> None:
     user = notice.user
     if user.is_active and user.email:  # one mail each: staff addresses stay private
-        outbox.send_mail(
-            notice.subject, notice.text, user.email, f"staff-notice-{notice.pk}"
-        )
+        outbox.send_mail(notice.subject, notice.text, user.email, notice.reference)
 
 
 @task()
