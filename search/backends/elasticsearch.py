@@ -2,9 +2,10 @@
 
 Readers and writers use the kind's alias; ``rebuild`` loads a new versioned index
 (``<alias>-v<milliseconds>``) and moves the alias in one atomic ``update_aliases``
-call, so a search running meanwhile sees the old index until the new one is whole;
-a search caught on the old index as it is deleted is refused whole by the engine
-(no partial results) and asked again, of the new one.
+call, so a search running meanwhile sees the old index until the new one is whole.
+A search's page and counts name the index behind the alias, not the alias, so both
+come from the same version; a search caught on the old index as it is deleted is
+refused whole by the engine (no partial results) and asked again, of the new one.
 """
 
 import logging
@@ -28,6 +29,10 @@ logger = logging.getLogger("search.elasticsearch")
 BULK_CHUNK = 1000
 LOADING = {"refresh_interval": "-1", "translog.durability": "async"}
 FACET_SIZE = 50
+# How long a search trusts the alias as it last resolved it. A resolved name that
+# a rebuild has since deleted makes the search fail whole and resolve again; one
+# the rebuild could not delete is read at most this long after the swap.
+ALIAS_TRUSTED_SECONDS = 1.0
 
 
 def engine_document(kind: Kind, document: dict) -> dict:
@@ -65,6 +70,8 @@ class ElasticsearchBackend(SearchBackend):
         )
         # Bulk loads get longer: a rebuild is a batch job, not a page.
         self.bulk_client = self.client.options(request_timeout=120)
+        # alias -> (when resolved, the indices behind it), for searches.
+        self._resolved: dict[str, tuple[float, list[str]]] = {}
 
     @property
     def location(self) -> str:
@@ -78,10 +85,24 @@ class ElasticsearchBackend(SearchBackend):
     # Index life cycle ---------------------------------------------------------
 
     def _indices_behind(self, kind: Kind) -> list[str]:
+        self._resolved.pop(kind.alias, None)
         try:
             return sorted(self.client.indices.get_alias(name=kind.alias).keys())
         except NotFoundError:
             return []
+
+    def _search_targets(self, kind: Kind, again: bool) -> list[str]:
+        """The indices behind the alias, as resolved less than
+        ALIAS_TRUSTED_SECONDS ago unless asked ``again``: saves every search a
+        round trip to the engine."""
+        resolved = self._resolved.get(kind.alias)
+        now = time.monotonic()
+        if again or not resolved or now - resolved[0] > ALIAS_TRUSTED_SECONDS:
+            indices = self._indices_behind(kind)
+            if indices:  # the first write must be found at once
+                self._resolved[kind.alias] = (now, indices)
+            return indices
+        return resolved[1]
 
     def _create_version(self, kind: Kind, loading: bool = False) -> str:
         name = f"{kind.alias}-v{time.time_ns() // 1_000_000}"
@@ -350,26 +371,27 @@ class ElasticsearchBackend(SearchBackend):
         return ["_score"] + tiebreak
 
     def _answers(self, plan: SearchPlan) -> tuple[dict, dict] | None:
-        """The engine's answers to the page and the counts, both whole or neither.
+        """The engine's answers to the page and the counts: both whole, both from
+        the same version of the index, or neither.
 
-        A rebuild deletes the old index right after it moved the alias; a search
-        that had resolved the alias to the old index then fails (partial results
-        are refused, so it cannot come back empty or half). Asked again, the alias
-        names the new index. None: nothing is indexed yet for this kind."""
-        header = {"index": plan.kind.alias, "allow_partial_search_results": False}
-        searches = []
-        for search in self.build_searches(plan):
-            searches += [header, search.to_dict()]
+        The alias is resolved first and both searches name the index behind it:
+        a rebuild that moved the alias between the two would otherwise give the
+        counts of one version and the page of the other (all found, none shown).
+        A rebuild deletes the old index right after it moved the alias; searches
+        of the old index then fail (partial results are refused, so they cannot
+        come back empty or half), and asked again the alias names the new index.
+        None: nothing is indexed yet for this kind."""
+        bodies = [search.to_dict() for search in self.build_searches(plan)]
         for last in (False, True):
+            indices = self._search_targets(plan.kind, again=last)
+            if not indices:
+                return None
+            header = {"index": ",".join(indices), "allow_partial_search_results": False}
+            searches = [part for body in bodies for part in (header, body)]
             answers = self.client.msearch(searches=searches)["responses"]
             errors = [answer["error"] for answer in answers if "error" in answer]
             if not errors:
                 return answers[0], answers[1]
-            missing = all(
-                error.get("type") == "index_not_found_exception" for error in errors
-            )
-            if missing and (last or not self._indices_behind(plan.kind)):
-                return None
             if last:
                 raise SearchUnavailable(str(errors[0]))
 
