@@ -70,7 +70,8 @@ class ElasticsearchBackend(SearchBackend):
         )
         # Bulk loads get longer: a rebuild is a batch job, not a page.
         self.bulk_client = self.client.options(request_timeout=120)
-        # alias -> (when resolved, the indices behind it), for searches.
+        # alias -> (when resolved, the indices behind it), for searches; forgotten
+        # when this process moves or drops the index behind an alias.
         self._resolved: dict[str, tuple[float, list[str]]] = {}
 
     @property
@@ -85,7 +86,6 @@ class ElasticsearchBackend(SearchBackend):
     # Index life cycle ---------------------------------------------------------
 
     def _indices_behind(self, kind: Kind) -> list[str]:
-        self._resolved.pop(kind.alias, None)
         try:
             return sorted(self.client.indices.get_alias(name=kind.alias).keys())
         except NotFoundError:
@@ -253,6 +253,7 @@ class ElasticsearchBackend(SearchBackend):
             actions=[{"remove": {"index": name, "alias": spec.alias}} for name in old]
             + [{"add": {"index": new, "alias": spec.alias}}]
         )
+        self._resolved.pop(spec.alias, None)
         # The old version, and any left by a rebuild that died half-way.
         for name in self._write_targets(spec):
             if name != new:
@@ -298,6 +299,7 @@ class ElasticsearchBackend(SearchBackend):
         spec = KINDS[kind]
         for name in self._write_targets(spec):
             self.client.indices.delete(index=name, ignore_unavailable=True)
+        self._resolved.pop(spec.alias, None)
 
     # Searching ----------------------------------------------------------------
 
