@@ -272,7 +272,10 @@ def test_filters_by_category_channel_unit_date_and_flags(
     page = only([joint], joint="on")
     assert 'data-flag="joint"' in page and "+12" in page
     only([anonymous], anonymous="on")
-    only([plain], linked="on")
+    # Links go both ways: the filter lists plain and the petition linked to it,
+    # each flagged once; unfiltered, the flag marks those two and no other.
+    assert only([plain], linked="on").count('data-flag="linked"') == 2
+    assert listed(client, "all").count('data-flag="linked"') == 2
     only([reviewed], under_review="on")
 
 
