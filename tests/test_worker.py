@@ -6,12 +6,15 @@ import shutil
 import subprocess
 import time
 
+import django_rq.settings
 import pytest
 from django.db import DatabaseError, connection
 from redis import Redis
 from rq import Queue
 from rq.job import JobStatus
 
+from portal.queues import PortalQueue
+from portal.settings.services import tasks_settings
 from portal.worker import PortalWorker
 from tests.test_healthz import closed_port
 
@@ -20,15 +23,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CONNECTIONS = []  # every raw connection a job used, kept so none is collected
 
 
-@pytest.fixture
-def redis(tmp_path):
-    """A throw-away Debian redis-server on a free loopback port."""
+def start_redis(port, folder):
+    """A throw-away Debian redis-server on the given loopback port, answering."""
     server = shutil.which("redis-server")
     assert server, "redis-server is missing: tests/run.sh installs it"
-    port = closed_port()
     process = subprocess.Popen(
         [server, "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
-        + ["--appendonly", "no", "--dir", str(tmp_path)],
+        + ["--appendonly", "no", "--dir", str(folder)],
         stdout=subprocess.DEVNULL,
     )
     client = Redis(port=port)
@@ -38,7 +39,14 @@ def redis(tmp_path):
             break
         except OSError:
             time.sleep(0.05)
-    yield client
+    return process
+
+
+@pytest.fixture
+def redis(tmp_path):
+    port = closed_port()
+    process = start_redis(port, tmp_path)
+    yield Redis(port=port)
     process.terminate()
     process.wait(10)
 
@@ -107,3 +115,34 @@ def test_a_job_is_stopped_at_its_timeout_and_the_next_one_runs(redis):
     assert time.monotonic() - started < 4
     assert slow.get_status() == JobStatus.FAILED
     assert after.get_status() == JobStatus.FINISHED
+
+
+def connections_received(redis):
+    return redis.info("stats")["total_connections_received"]
+
+
+def test_enqueueing_reuses_one_connection_and_survives_a_redis_restart(
+    redis, tmp_path, monkeypatch
+):
+    """django-rq hands out a new client per queue, so without the portal's queue
+    class every job enqueued opened a TCP connection of its own."""
+    url = f"redis://127.0.0.1:{redis.connection_pool.connection_kwargs['port']}/0"
+    # The queues as the settings configure them when REDIS_URL is set.
+    monkeypatch.setattr(django_rq.settings, "QUEUES", tasks_settings(url)[1])
+    assert isinstance(django_rq.get_queue("default"), PortalQueue)
+    before = connections_received(redis)
+    for _ in range(5):
+        django_rq.get_queue("default").enqueue(overrun)
+    assert connections_received(redis) - before == 1
+    assert Queue("default", connection=redis).count == 5
+
+    # Redis restarts (its queue is gone: no persistence here): the kept
+    # connection is dead, and the next enqueue opens a new one by itself.
+    redis.shutdown(nosave=True)
+    again = start_redis(redis.connection_pool.connection_kwargs["port"], tmp_path)
+    try:
+        django_rq.get_queue("default").enqueue(overrun)
+        assert Queue("default", connection=redis).count == 1
+    finally:
+        again.terminate()
+        again.wait(10)

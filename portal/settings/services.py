@@ -22,7 +22,12 @@ def tasks_settings(redis_url: str) -> tuple[dict, dict]:
         backend = {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
         return {"default": backend}, {}
     backend = {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
-    return {"default": backend}, {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": 600}}
+    queue = {
+        "URL": redis_url,
+        "DEFAULT_TIMEOUT": 600,
+        "QUEUE_CLASS": "portal.queues.PortalQueue",
+    }
+    return {"default": backend}, {"default": queue}
 
 
 def cache_settings(redis_url: str) -> dict:
