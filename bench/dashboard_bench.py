@@ -1,4 +1,4 @@
-"""Time the figures dashboard and the transparency page on a large register.
+"""Time the figures, transparency and staff workspace pages on a large register.
 
 Usage:
 
@@ -108,6 +108,12 @@ def main() -> None:
         ("dashboard, 12 months, cached", dashboard("?period=12m", cold=False)),
         ("transparency, cache empty", transparency_uncached),
         ("transparency, cached", lambda: public.get("/en/transparency/")),
+        # The staff workspace's widest queue: every petition in scope, 50 a page.
+        ("workspace, all in scope", lambda: staff.get("/admin/petitions/work/all/")),
+        (
+            "workspace, all, linked only",
+            lambda: staff.get("/admin/petitions/work/all/?linked=on"),
+        ),
     ]
     print(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     for label, fetch in pages:
