@@ -1,3 +1,4 @@
+import datetime
 import io
 import os
 from pathlib import Path
@@ -32,6 +33,19 @@ def fresh_page_cache():
     for alias in ("default", "pages"):
         caches[alias].clear()
     yield
+
+
+@pytest.fixture
+def one_limit_window():
+    """The per-address limits count in fixed windows of the clock (a minute, ten
+    minutes, a day: petitions/limits.py). A test that fills a window must not cross
+    into the next one, so its clock starts one second into the next UTC day, where
+    every window begins, and runs on from there."""
+    today = datetime.datetime.now(datetime.UTC).replace(
+        hour=0, minute=0, second=1, microsecond=0
+    )
+    with freezegun.freeze_time(today + datetime.timedelta(days=1), tick=True):
+        yield
 
 
 @pytest.fixture

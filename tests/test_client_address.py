@@ -73,6 +73,7 @@ def test_audit_entries_name_the_citizen_not_the_proxy(rf):
     assert entry.ip_address == "203.0.113.9"
 
 
+@pytest.mark.usefixtures("one_limit_window")
 def test_lookup_limit_applies_per_citizen_behind_the_proxy(client):
     """One citizen using up the lookup limit does not block another one."""
     codes = [
@@ -90,6 +91,7 @@ def test_lookup_limit_applies_per_citizen_behind_the_proxy(client):
     assert blocked.ip_address == "203.0.113.9"
 
 
+@pytest.mark.usefixtures("one_limit_window")
 def test_forged_headers_do_not_escape_the_lookup_limit(client):
     """A fresh made-up X-Forwarded-For on every try still counts as one client."""
     codes = [

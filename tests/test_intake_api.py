@@ -113,6 +113,7 @@ def test_twenty_submissions_a_day_per_address(demo_site, client):
         assert submit(client).status_code == 201
 
 
+@pytest.mark.usefixtures("one_limit_window")
 def test_submissions_are_limited_per_address(demo_site, client):
     """A sixth submission within ten minutes answers 429; another address may go on."""
     codes = [submit(client).status_code for _ in range(6)]
@@ -253,6 +254,7 @@ def test_a_broken_multipart_body_answers_422(demo_site, client):
     assert response.status_code == 422
 
 
+@pytest.mark.usefixtures("one_limit_window")
 def test_refused_submissions_do_not_use_up_the_limit(demo_site, client):
     """Six posts with mistakes, then a correct one: it goes through."""
     for _ in range(6):
@@ -260,6 +262,7 @@ def test_refused_submissions_do_not_use_up_the_limit(demo_site, client):
     assert submit(client).status_code == 201
 
 
+@pytest.mark.usefixtures("one_limit_window")
 def test_endless_refused_submissions_are_limited_too(demo_site, client, settings):
     """Refused attempts count against a wider attempt limit."""
     settings.PETITIONS_SUBMIT_ATTEMPT_LIMITS = ((3, 600),)

@@ -142,6 +142,7 @@ def test_tracking_by_post_shows_status_and_refuses_uniformly(demo_site, client):
     assert "No request matches" in wrong.content.decode()
 
 
+@pytest.mark.usefixtures("one_limit_window")
 def test_tracking_page_is_limited_per_address(demo_site, client):
     """The eleventh lookup in a minute gets a clear 429 page."""
     for _ in range(10):
