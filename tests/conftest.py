@@ -40,7 +40,12 @@ def one_limit_window():
     """The per-address limits count in fixed windows of the clock (a minute, ten
     minutes, a day: petitions/limits.py). A test that fills a window must not cross
     into the next one, so its clock starts one second into the next UTC day, where
-    every window begins, and runs on from there."""
+    every window begins, and runs on from there. The views are imported first, on
+    the real clock: a module imported under a frozen clock keeps freezegun's
+    FakeDate as its ``date``, which the API's schemas cannot describe."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (imports every URL module)
     today = datetime.datetime.now(datetime.UTC).replace(
         hour=0, minute=0, second=1, microsecond=0
     )
