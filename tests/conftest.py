@@ -46,10 +46,9 @@ def one_limit_window():
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 (imports every URL module)
-    today = datetime.datetime.now(datetime.UTC).replace(
-        hour=0, minute=0, second=1, microsecond=0
-    )
-    with freezegun.freeze_time(today + datetime.timedelta(days=1), tick=True):
+    tomorrow = datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=1)
+    start = datetime.datetime.combine(tomorrow, datetime.time(0, 0, 1), datetime.UTC)
+    with freezegun.freeze_time(start, tick=True):
         yield
 
 

@@ -126,7 +126,8 @@ def test_enqueueing_reuses_one_connection_and_survives_a_redis_restart(
 ):
     """django-rq hands out a new client per queue, so without the portal's queue
     class every job enqueued opened a TCP connection of its own."""
-    url = f"redis://127.0.0.1:{redis.connection_pool.connection_kwargs['port']}/0"
+    port = redis.connection_pool.connection_kwargs["port"]
+    url = f"redis://127.0.0.1:{port}/0"
     # The queues as the settings configure them when REDIS_URL is set.
     monkeypatch.setattr(django_rq.settings, "QUEUES", tasks_settings(url)[1])
     assert isinstance(django_rq.get_queue("default"), PortalQueue)
@@ -139,7 +140,7 @@ def test_enqueueing_reuses_one_connection_and_survives_a_redis_restart(
     # Redis restarts (its queue is gone: no persistence here): the kept
     # connection is dead, and the next enqueue opens a new one by itself.
     redis.shutdown(nosave=True)
-    again = start_redis(redis.connection_pool.connection_kwargs["port"], tmp_path)
+    again = start_redis(port, tmp_path)
     try:
         django_rq.get_queue("default").enqueue(overrun)
         assert Queue("default", connection=redis).count == 1
