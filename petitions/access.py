@@ -11,6 +11,8 @@ from operator import or_
 from django.db.models import Q
 from django.http import Http404
 
+from portal.memo import per_user
+
 from .models import Petition, Unit, UnitMembership
 from .workflow import Role
 
@@ -22,10 +24,15 @@ def _active(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def _memberships(user):
+def _memberships(user) -> list:
+    """The user's memberships with their units, read once per request."""
     if not _active(user):
-        return UnitMembership.objects.none()
-    return UnitMembership.objects.filter(user=user).select_related("unit")
+        return []
+    return per_user(
+        user,
+        "unit memberships",
+        lambda: list(UnitMembership.objects.filter(user=user).select_related("unit")),
+    )
 
 
 def _below_any(paths, field="path") -> Q | None:

@@ -11,7 +11,13 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from portal.security import audit
-from portal.security.roles import HANDLER, RECEPTION, SUPERVISOR, UNIT_HEAD
+from portal.security.roles import (
+    HANDLER,
+    RECEPTION,
+    SUPERVISOR,
+    UNIT_HEAD,
+    group_names,
+)
 
 from . import access, attachments
 from .models import Attachment
@@ -26,7 +32,7 @@ def works_on_petitions(user) -> bool:
     """
     if not (user.is_authenticated and user.is_active):
         return False
-    return user.is_superuser or user.groups.filter(name__in=PETITION_ROLES).exists()
+    return user.is_superuser or not group_names(user).isdisjoint(PETITION_ROLES)
 
 
 @require_GET

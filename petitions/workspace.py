@@ -6,6 +6,7 @@ two-factor gate; a petition outside the user's units is a 404 on every page.
 """
 
 import datetime
+from typing import NamedTuple
 
 from django import forms
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Value,
     When,
 )
@@ -294,8 +296,24 @@ def handlers_of(unit):
     return get_user_model().objects.filter(pk__in=ids, is_active=True)
 
 
-def action_form(petition, data=None, *, user=None, action=""):
+class ActionChoices(NamedTuple):
+    """Who a petition can be assigned to and which units can be ordered to
+    handle it: the same for every action form on the page."""
+
+    handlers: QuerySet
+    targets: QuerySet
+
+
+def action_choices(petition, user) -> ActionChoices:
+    return ActionChoices(
+        handlers=handlers_of(petition.unit),
+        targets=access.supervision_targets(user, petition.unit),
+    )
+
+
+def action_form(petition, data=None, *, user=None, action="", choices=None):
     """The form for ``action`` (ids unique per action on the page)."""
+    choices = choices or action_choices(petition, user)
     form = ActionForm(
         data,
         initial={
@@ -305,8 +323,8 @@ def action_form(petition, data=None, *, user=None, action=""):
         },
         auto_id=f"id_{action}-%s" if action else "id_%s",
     )
-    form.fields["handler"].queryset = handlers_of(petition.unit)
-    form.fields["to_unit"].queryset = access.supervision_targets(user, petition.unit)
+    form.fields["handler"].queryset = choices.handlers
+    form.fields["to_unit"].queryset = choices.targets
     return form
 
 
@@ -376,12 +394,15 @@ class DetailView(WorkspaceMixin, TemplateView):
         in_scope = access.petitions_in_scope(user)
         linked = in_scope.filter(pk__in=petition.linked.values("pk"))
         unanswered = actions.unanswered_linked(petition)
-        may_supervise = access.supervision_targets(user, petition.unit).exists()
+        choices = action_choices(petition, user)
+        may_supervise = choices.targets.exists()
         forms_now = []
         for action in allowed_actions(petition.status, roles):
             if action == Action.SUPERVISE and not may_supervise:
                 continue  # only a superior unit orders supervision
-            form = action_form(petition, user=user, action=action.value)
+            form = action_form(
+                petition, user=user, action=action.value, choices=choices
+            )
             if action.value in ReplyTemplate.Use.values:
                 form.initial["text"] = ReplyTemplate.text_for(petition, action.value)
             names = ACTION_FIELDS[action]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from petitions import actions
-from petitions.models import Attachment
+from petitions.models import Attachment, UnitMembership
 from petitions.workflow import Role, Status
 from portal.security.models import AuditEntry
 from tests import loop_fixtures
@@ -373,19 +373,52 @@ def test_a_long_queue_pages_through_every_petition_keeping_its_filters(
         assert page.status_code == 200
 
 
-def test_the_menu_asks_a_staff_members_scope_once_per_page(
+def test_a_staff_page_reads_the_users_units_and_roles_once(
     tree, people, staff_client_for
 ):
-    """The sidebar shows a dozen workspace items; each used to ask the database
-    for the user's units, on every admin page."""
+    """The sidebar shows a dozen workspace items, and the gate, the queue, the
+    filters and each action form on a petition ask for the user's units and
+    roles: one query each per page, whoever asks."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    petition = make_petition(tree["a"])
     head = staff_client_for(people["head_city"])
-    with CaptureQueriesContext(connection) as queries:
-        assert (
-            head.get(reverse("petitions_admin_queue", args=["all"])).status_code == 200
-        )
-    asked = [q for q in queries if "petitions_unitmembership" in q["sql"]]
-    # The gate and the whole menu share one answer; the queue and the filter ask.
-    assert len(asked) <= 4, len(asked)
+    for url in (
+        reverse("petitions_admin_queue", args=["all"]),
+        reverse("petitions_admin_detail", args=[petition.pk]),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert head.get(url).status_code == 200
+        sql = [q["sql"] for q in queries]
+        memberships = [q for q in sql if 'FROM "petitions_unitmembership"' in q]
+        groups = [
+            q
+            for q in sql
+            if 'FROM "auth_group" INNER JOIN' in q and "auth_permission" not in q
+        ]
+        assert len(memberships) == 1, (url, memberships)
+        assert len(groups) == 1, (url, groups)
+
+
+def test_a_new_unit_or_role_counts_from_the_next_page_on(
+    tree, people, staff_client_for
+):
+    """What a page remembers about its user lasts for that page only."""
+    from django.contrib.auth.models import Group
+
+    from portal.security.roles import AUDITOR
+
+    sibling = make_petition(tree["b"])
+    handler = staff_client_for(people["handler_a"])
+    url = reverse("petitions_admin_detail", args=[sibling.pk])
+    audit = reverse("security_audit_log")
+    assert handler.get(url).status_code == 404
+    assert audit not in handler.get(reverse("wagtailadmin_home")).content.decode()
+
+    UnitMembership.objects.create(
+        user=people["handler_a"], unit=tree["b"], role=Role.HANDLER
+    )
+    people["handler_a"].groups.add(Group.objects.get(name=AUDITOR))
+    assert handler.get(url).status_code == 200
+    assert audit in handler.get(reverse("wagtailadmin_home")).content.decode()

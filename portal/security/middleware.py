@@ -13,6 +13,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from portal.memo import remember_per_request
+
 from . import audit, conf
 from .otp import has_confirmed_device
 from .sessions import LAST_SEEN_AT, SIGNED_IN_AT
@@ -105,6 +107,7 @@ class StaffAccessMiddleware:
     def _refuse(self, request, expired):
         user = request.user
         if user.is_authenticated and user.is_verified():
+            remember_per_request(user)
             return None
         api = is_staff_api_path(request.path)
         if not user.is_authenticated:

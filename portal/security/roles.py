@@ -7,6 +7,8 @@ superuser has it. Security administration and audit each belong to one role.
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.memo import per_user
+
 EDITOR = "Editor"
 MODERATOR = "Moderator"
 RECEPTION = "Reception"
@@ -88,16 +90,22 @@ POWERS = {
 }
 
 
+def group_names(user) -> frozenset[str]:
+    """The names of the user's groups (roles), read once per request."""
+    if not (user.is_authenticated and user.is_active):
+        return frozenset()
+    return per_user(
+        user,
+        "group names",
+        lambda: frozenset(user.groups.values_list("name", flat=True)),
+    )
+
+
 def holds_role(user, role: str, permission: str) -> bool:
     """Member of the role *and* holding its permission; a superuser's blanket
     permissions alone are not enough, which keeps the three powers apart.
     """
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.groups.filter(name=role).exists()
-        and user.has_perm(permission)
-    )
+    return role in group_names(user) and user.has_perm(permission)
 
 
 def powers_of(permission_names) -> set[str]:
