@@ -149,28 +149,40 @@ class ElasticsearchBackend(SearchBackend):
                 "_source": engine_document(kind, document),
             }
 
+    def _versions(self, kind: Kind) -> dict[str, bool]:
+        """Every version of the kind's index (the live one and one being rebuilt),
+        each with whether the alias points at it: one short request."""
+        try:
+            found = self.client.indices.get_alias(
+                index=f"{kind.alias}-v*",
+                ignore_unavailable=True,
+                allow_no_indices=True,
+            )
+        except NotFoundError:
+            return {}
+        except (TransportError, ApiError) as error:
+            raise SearchUnavailable(str(error)) from error
+        return {
+            name: kind.alias in entry.get("aliases", {})
+            for name, entry in found.items()
+        }
+
     def _write_targets(self, kind: Kind) -> list[str]:
         """Every version of the kind's index: the live one and one being rebuilt,
         so that a change made during a rebuild is in the new index too."""
-        try:
-            return sorted(
-                self.client.indices.get(
-                    index=f"{kind.alias}-v*",
-                    ignore_unavailable=True,
-                    allow_no_indices=True,
-                )
-            )
-        except (TransportError, ApiError) as error:
-            raise SearchUnavailable(str(error)) from error
+        return sorted(self._versions(kind))
 
     def upsert(self, kind: str, documents: Iterable[dict]) -> int:
         spec = KINDS[kind]
-        try:
-            self.ensure_index(spec)
-        except (TransportError, ApiError) as error:
-            raise SearchUnavailable(str(error)) from error
+        versions = self._versions(spec)
+        if not any(versions.values()):
+            try:
+                self.ensure_index(spec)
+            except (TransportError, ApiError) as error:
+                raise SearchUnavailable(str(error)) from error
+            versions = self._versions(spec)
         documents = list(documents)
-        targets = self._write_targets(spec)
+        targets = sorted(versions)
         for target in targets[1:]:
             self._bulk(self._index_actions(spec, target, documents))
         return self._bulk(self._index_actions(spec, targets[0], documents))
