@@ -35,17 +35,24 @@ def fresh_page_cache():
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def views_imported_on_the_real_clock():
+    """Every URL module (and so every view and API schema) is imported before the
+    first test runs: a module first imported under a frozen clock keeps
+    freezegun's FakeDate as its ``date``, which the API's schemas cannot
+    describe, so a test that froze time failed whenever it was the first of its
+    process to load the views."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (imports every URL module)
+
+
 @pytest.fixture
 def one_limit_window():
     """The per-address limits count in fixed windows of the clock (a minute, ten
     minutes, a day: petitions/limits.py). A test that fills a window must not cross
     into the next one, so its clock starts one second into the next UTC day, where
-    every window begins, and runs on from there. The views are imported first, on
-    the real clock: a module imported under a frozen clock keeps freezegun's
-    FakeDate as its ``date``, which the API's schemas cannot describe."""
-    from django.urls import get_resolver
-
-    get_resolver().url_patterns  # noqa: B018 (imports every URL module)
+    every window begins, and runs on from there."""
     tomorrow = datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=1)
     start = datetime.datetime.combine(tomorrow, datetime.time(0, 0, 1), datetime.UTC)
     with freezegun.freeze_time(start, tick=True):

@@ -88,6 +88,21 @@ def test_overdue_pinned_first_and_identifiers_masked(tree, people, staff_client_
         html = page.content.decode()
         order = [html.index(p.tracking_no) for p in (late, soon, later)]
         assert order == sorted(order)
+        # The whole scope: no deadline (closed) last; the same deadline, newest first.
+        closed = make_petition(
+            tree["a"], status=Status.CLOSED, accept_by=datetime.date(2026, 11, 1)
+        )
+        also_soon = make_petition(
+            tree["a"],
+            accept_by=datetime.date(2026, 11, 25),
+            received_at=soon.received_at + datetime.timedelta(hours=1),
+        )
+        listed_all = listed(client, "all")
+        order = [
+            listed_all.index(p.tracking_no)
+            for p in (late, also_soon, soon, later, closed)
+        ]
+        assert order == sorted(order)
         assert "137****5678" in html and "13712345678" not in html
         overdue = client.get(reverse("petitions_admin_queue", args=["overdue"]))
         assert late.tracking_no in overdue.content.decode()
