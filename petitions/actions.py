@@ -23,7 +23,12 @@ from . import attachments as files
 from . import conf, notifications, search_hooks
 from .deadlines import add_days, days_between, handling_working_days
 from .forms import PetitionForm, RegistrationForm
-from .identifiers import format_tracking_no, new_access_code, new_access_code_hash
+from .identifiers import (
+    format_tracking_no,
+    new_access_code,
+    new_access_code_hash,
+    provisional_tracking_no,
+)
 from .models import (
     Attachment,
     Channel,
@@ -79,7 +84,10 @@ def next_sequence(day) -> int:
     """That day's next tracking sequence, incremented under the row's lock.
 
     The UPDATE locks the row on PostgreSQL (and takes the write lock on SQLite)
-    until the surrounding transaction ends, so two submissions never share one.
+    until the surrounding transaction ends, so two submissions never share one
+    and none is skipped: every submission waits for the one before it to
+    commit. Call it as late in the transaction as possible (see
+    ``create_petition``).
     """
     with transaction.atomic():
         if not DailySequence.objects.filter(day=day).update(last=F("last") + 1):
@@ -153,7 +161,9 @@ def create_petition(form, *, channel, language, actor, actor_role, event, reques
         with transaction.atomic():
             petition = Petition.objects.create(
                 **fields,
-                tracking_no=format_tracking_no(today, next_sequence(today)),
+                # Numbered last, just before the commit: the day's number is a
+                # lock every submission waits for until the one before commits.
+                tracking_no=provisional_tracking_no(),
                 access_code_hash=new_access_code_hash(access_code),
                 id_number_hash=keyed_hash(fields["id_number"])
                 if fields["id_number"]
@@ -185,6 +195,10 @@ def create_petition(form, *, channel, language, actor, actor_role, event, reques
             write_event(petition, event, actor, actor_role, "", Status.RECEIVED)
             notices = notifications.prepare(
                 petition, notifications.Kind.ACKNOWLEDGEMENT, secret=access_code
+            )
+            petition.tracking_no = format_tracking_no(today, next_sequence(today))
+            Petition.objects.filter(pk=petition.pk).update(
+                tracking_no=petition.tracking_no
             )
             audit.record(
                 request,

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -39,6 +40,12 @@ def check_character(payload: str) -> str:
 def format_tracking_no(day: date, sequence: int) -> str:
     payload = f"{day:%Y%m%d}{sequence:05d}"
     return f"{day:%Y%m%d}-{sequence:05d}-{check_character(payload)}"
+
+
+def provisional_tracking_no() -> str:
+    """A unique stand-in that a new petition carries inside its own transaction
+    until it takes the day's number; nobody else ever sees it."""
+    return f"~{uuid.uuid4().hex[:19]}"
 
 
 def normalize_tracking_no(value: str) -> str:

@@ -1,6 +1,7 @@
 """The submit action: numbers, routing, deadlines, the trail, and notices."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -175,6 +176,41 @@ def test_withdraw_is_one_event_and_refused_twice(demo_site):
     assert petition.events.last().note == "已自行解决"
     with pytest.raises(actions.PetitionRefused):
         actions.withdraw(petition)
+
+
+def test_the_days_number_is_taken_last_in_a_submission(demo_site):
+    """Every submission of the day waits for the number's lock until the one
+    before commits, so taking it first made each wait for the whole of the
+    other's work (under load: seconds). After the number only the petition's
+    number and the audit entry are written."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        petition = actions.submit(FIELDS).petition
+    sql = [query["sql"] for query in queries]
+    taken = next(
+        index
+        for index, statement in enumerate(sql)
+        if statement.startswith('UPDATE "petitions_dailysequence"')
+    )
+    after = [
+        re.search(r'(?:INSERT INTO|UPDATE|FROM) "(\w+)"', statement).group(1)
+        for statement in sql[taken:]
+        if not statement.startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert set(after) == {
+        "petitions_dailysequence",
+        "petitions_petition",
+        "security_auditchainhead",
+        "security_auditentry",
+    }, after
+    assert len(after) <= 8, after
+    assert check_tracking_no(petition.tracking_no) == petition.tracking_no
+    petition.refresh_from_db()
+    assert check_tracking_no(petition.tracking_no) == petition.tracking_no
+    entry = AuditEntry.objects.get(action="petition.submit")
+    assert entry.detail["tracking_no"] == petition.tracking_no
 
 
 @pytest.mark.django_db(transaction=True)
