@@ -31,6 +31,30 @@ def test_idle_session_ends_after_thirty_minutes(otp_client):
     assert AuditEntry.objects.filter(action="session.expired").exists()
 
 
+def test_pages_within_a_minute_do_not_write_the_session(otp_client):
+    """The last activity is noted at most once a minute, not on every page (a
+    database write each); idle time still counts from the note."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def session_writes():
+        with CaptureQueriesContext(connection) as queries:
+            assert otp_client.get("/admin/").status_code == 200
+        return [q for q in queries if q["sql"].startswith('UPDATE "django_session"')]
+
+    with freeze_time() as clock:
+        session_writes()
+        clock.tick(timedelta(seconds=30))
+        assert session_writes() == []
+        clock.tick(timedelta(seconds=31))
+        assert len(session_writes()) == 1
+        clock.tick(timedelta(minutes=29, seconds=30))
+        assert otp_client.get("/admin/").status_code == 200
+        clock.tick(timedelta(minutes=30, seconds=1))
+        response = otp_client.get("/admin/")
+    assert "expired=idle" in response["Location"]
+
+
 def test_active_session_still_ends_after_twelve_hours(otp_client):
     """Even a busy session ends twelve hours after sign-in."""
     with freeze_time() as clock:
