@@ -204,14 +204,15 @@ def listed_petitions(ids: list[int]) -> list[Petition]:
     """The petitions of one page of a queue, in the order of ``ids``, with what
     the list shows. The queue is ordered on the petitions' numbers alone, and
     only its page is read whole: sorting every petition in scope with its
-    category and unit rows attached was most of a long queue's time."""
+    category and unit rows attached was most of a long queue's time. A petition
+    deleted between the two reads is left out."""
     rows = (
         with_deadline(Petition.objects.filter(pk__in=ids))
         .select_related("category", "unit")
         .annotate(is_linked=has_links())
         .in_bulk()
     )
-    return [rows[pk] for pk in ids]
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 class QueueView(WorkspaceMixin, TemplateView):

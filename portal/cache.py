@@ -40,8 +40,8 @@ class SharedClientRedisCacheClient(RedisCacheClient):
     """Django's Redis cache client, keeping one ``redis.Redis`` per pool.
 
     Django builds a new ``redis.Redis`` for every cache call, and each one fills
-    its table of about 250 reply handlers first: a third of the CPU of a cached
-    page, and ten clients for a submission's limit counters. The pools were
+    its table of about 250 reply handlers first: about a quarter of the CPU of a
+    cached page, and eight clients for a submission's limit counters. The pools were
     already shared; now their clients are too (redis-py's clients are
     thread-safe, and Django keeps one cache object per thread anyway)."""
 

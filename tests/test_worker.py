@@ -153,7 +153,7 @@ def test_the_cache_keeps_one_client_and_survives_a_redis_restart(
     redis, tmp_path, monkeypatch
 ):
     """Django's Redis cache built a new client (and its table of reply handlers)
-    for every call: a third of a cached page's CPU. The portal's keeps one per
+    for every call: about a quarter of a cached page's CPU. The portal's keeps one per
     pool, and that one still finds Redis again after a restart."""
     import redis as redis_library
     from django.utils.module_loading import import_string
