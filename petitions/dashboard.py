@@ -22,7 +22,6 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from portal.memo import asked_of_user
 from portal.security import audit
 from portal.security.personal_data import mask_id_number, mask_phone
 
@@ -113,7 +112,7 @@ def check_unit(user, code: str) -> Unit | None:
 
 def read_request(request):
     """(period, unit, today) from the query string, or a Refusal."""
-    if not asked_of_user(request, works_on_petitions):
+    if not works_on_petitions(request.user):
         raise PermissionDenied
     today = timezone.localdate()
     try:
@@ -573,7 +572,7 @@ def register_dashboard_urls():
 
 class DashboardMenuItem(MenuItem):
     def is_shown(self, request):
-        return asked_of_user(request, works_on_petitions)
+        return works_on_petitions(request.user)
 
 
 @hooks.register("register_admin_menu_item")

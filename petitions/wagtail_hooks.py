@@ -24,8 +24,6 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import DeleteView
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from portal.memo import asked_of_user
-
 from . import access, actions, workspace
 from .forms import RegistrationForm
 from .models import (
@@ -45,7 +43,7 @@ RECEIPT_SESSION_KEY = "petitions_staff_receipt"
 
 class ReceptionOnlyMixin:
     def dispatch(self, request, *args, **kwargs):
-        if not asked_of_user(request, works_on_petitions):
+        if not works_on_petitions(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -147,12 +145,12 @@ def register_petition_admin_urls():
 
 class PetitionMenuItem(MenuItem):
     def is_shown(self, request):
-        return asked_of_user(request, works_on_petitions)
+        return works_on_petitions(request.user)
 
 
 class WorkspaceMenuItem(MenuItem):
     def is_shown(self, request):
-        return asked_of_user(request, workspace.works_in_units)
+        return workspace.works_in_units(request.user)
 
 
 class InUseDeleteView(DeleteView):

@@ -32,7 +32,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from portal.memo import asked_of_user
 from portal.security import audit
 
 from . import access, actions
@@ -70,7 +69,7 @@ def works_in_units(user) -> bool:
 
 class WorkspaceMixin(WagtailAdminTemplateMixin):
     def dispatch(self, request, *args, **kwargs):
-        if not asked_of_user(request, works_in_units):
+        if not works_in_units(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -4,19 +4,16 @@
 USER_MEMO = "_portal_memo"
 
 
-def per_request(request, key, compute):
-    """``compute()`` the first time ``key`` is asked during ``request``; the same
-    answer after that (the menu, the gate and the page ask the same question)."""
-    store = request.__dict__.setdefault("_portal_memo", {})
+def _once(store: dict, key, compute):
     if key not in store:
         store[key] = compute()
     return store[key]
 
 
-def asked_of_user(request, question):
-    """``question(request.user)``, asked once per request: the admin menu asks it
-    for each of its items, and the page's own gate asks it again."""
-    return per_request(request, question, lambda: question(request.user))
+def per_request(request, key, compute):
+    """``compute()`` the first time ``key`` is asked during ``request``; the same
+    answer after that (the trail, the menu and the footer ask the same question)."""
+    return _once(request.__dict__.setdefault("_portal_memo", {}), key, compute)
 
 
 def remember_per_request(user) -> None:
@@ -27,13 +24,9 @@ def remember_per_request(user) -> None:
 
 def per_user(user, key, compute):
     """``compute()`` once per request for the request's signed-in user (its
-    groups, its unit memberships: the menu, the gate and the page all ask);
-    every time for any other user object, such as one a command or a test
+    groups, its unit memberships: the admin menu, the gate and the page all
+    ask); every time for any other user object, such as one a command or a test
     holds while it changes that user's groups or memberships. Like Django's own
     permission cache on the user object, the answer lasts as long as it does."""
     store = getattr(user, USER_MEMO, None)
-    if store is None:
-        return compute()
-    if key not in store:
-        store[key] = compute()
-    return store[key]
+    return compute() if store is None else _once(store, key, compute)

@@ -76,6 +76,8 @@ class StaffAccessMiddleware:
             if refusal is not None:
                 add_never_cache_headers(refusal)
                 return refusal
+            # Both factors: the page may keep what it reads about its user.
+            remember_per_request(request.user)
         elif _half_signed_in(request) and not is_sign_in_path(request.path):
             # Everywhere else a password alone counts for nothing either: a page
             # or document restricted to signed-in users or to groups, and the
@@ -114,7 +116,6 @@ class StaffAccessMiddleware:
     def _refuse(self, request, expired):
         user = request.user
         if user.is_authenticated and user.is_verified():
-            remember_per_request(user)
             return None
         api = is_staff_api_path(request.path)
         if not user.is_authenticated:
