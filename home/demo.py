@@ -7,7 +7,8 @@ before it is created, so a second run creates nothing.
 
 import datetime
 
-from wagtail.models import DraftStateMixin, Locale, Page, Site
+from wagtail.models import DraftStateMixin, Locale, Page, ReferenceIndex, Site
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from home import demo_content as content
 from home.editorial import ensure_editorial_setup
@@ -195,14 +196,19 @@ class Seeder:
         existing = page.get_translation_or_none(self.en)
         if existing is not None:
             return existing.specific
-        english = page.copy_for_translation(self.en).specific
-        for field, value in fields.items():
-            setattr(english, field, value)
-        if english_data is not None:
-            self.classify(english, english_data, english=True)
-        if after is not None:
-            after(english)
-        self.publish(english)
+        # The copy's related rows are replaced before it is published: indexed
+        # once at the end, not row by row, so the worker is never asked to index
+        # a copied row that is gone by the time it runs (the task fails on it).
+        with disable_reference_index_auto_update():
+            english = page.copy_for_translation(self.en).specific
+            for field, value in fields.items():
+                setattr(english, field, value)
+            if english_data is not None:
+                self.classify(english, english_data, english=True)
+            if after is not None:
+                after(english)
+            self.publish(english)
+        ReferenceIndex.create_or_update_for_object(english)
         return english
 
     def seed_home(self):

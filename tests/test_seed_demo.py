@@ -72,3 +72,37 @@ def test_admin_sign_in_page_answers(client):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/account/sign-in/?next=%2Fadmin%2F")
+
+
+def test_every_reference_index_update_the_seeding_asks_for_can_run(
+    settings, django_capture_on_commit_callbacks
+):
+    """The worker of a first `make run` finds every row it is asked to index (the
+    English copies' related channels and guides were replaced after the copy had
+    asked for them), and the index knows which English guide uses which channel."""
+    from django_tasks import task_backends
+    from wagtail.models import Locale, ReferenceIndex
+    from wagtail.tasks import update_reference_index_task
+
+    from home.models import LegalGuidePage, ServiceChannelPage
+
+    dummy = "django_tasks.backends.dummy.DummyBackend"
+    settings.TASKS = {"default": {"BACKEND": dummy}}
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
+    asked = [
+        result.args
+        for result in task_backends["default"].results
+        if result.task.name == update_reference_index_task.name
+    ]
+    for args in asked:
+        update_reference_index_task.call(*args)  # raises for a row that is gone
+    english = Locale.objects.get(language_code="en")
+    channel = ServiceChannelPage.objects.filter(locale=english).first()
+    users = {
+        reference.object_id for reference in ReferenceIndex.get_references_to(channel)
+    }
+    guides = LegalGuidePage.objects.filter(
+        locale=english, related_channels__channel=channel
+    )
+    assert guides and {str(guide.pk) for guide in guides} <= users
