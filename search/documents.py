@@ -36,8 +36,12 @@ def Words():  # noqa: N802
 
 
 def Exact():  # noqa: N802
-    # Exact phrases filter, they do not rank: no lengths kept for scoring.
-    return Text(analyzer="standard", norms=False)
+    # Exact phrases filter, they do not rank: no lengths kept for scoring. Each
+    # pair of neighbouring characters is indexed too (``index_phrases``, in the
+    # engine's core): a phrase then checks the positions of rarer pairs instead
+    # of single common characters (1,000,000 petitions, "财产处置" asked first:
+    # p50 80 -> 55 ms).
+    return Text(analyzer="standard", norms=False, index_phrases=True)
 
 
 class PetitionDocument(Document):
