@@ -219,6 +219,14 @@ def test_an_exact_phrase_with_words_or_other_phrases_needs_every_part(engine):
     assert ids(engine, '"拖欠执行款" "失信被执行人"') == ["1"]
 
 
+def test_a_phrase_never_spans_two_texts(engine):
+    """The end of a subject (…执行款) and the start of its description (申请人…) are
+    not side by side: no match for a phrase made of both, on either engine."""
+    assert ids(engine, '"申请人"') == ["1"]
+    assert ids(engine, '"款申请"') == []
+    assert ids(engine, '"执行款申请人"') == []
+
+
 def test_short_phrases_of_one_or_two_characters(engine):
     """ "处置" and "異" match inside longer words, as a reader expects of quotes."""
     assert set(ids(engine, '"处置"')) == {"2", "4"}
