@@ -19,9 +19,9 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from portal.admin_menu import GatedMenuItem
 from portal.security import audit
 from portal.security.personal_data import mask_id_number, mask_phone
 
@@ -570,13 +570,12 @@ def register_dashboard_urls():
     ]
 
 
-class DashboardMenuItem(MenuItem):
-    def is_shown(self, request):
-        return works_on_petitions(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_dashboard_menu():
-    return DashboardMenuItem(
-        _("Figures"), reverse("petitions_dashboard"), icon_name="table", order=310
+    return GatedMenuItem(
+        _("Figures"),
+        reverse("petitions_dashboard"),
+        icon_name="table",
+        order=310,
+        shown_to=works_on_petitions,
     )

@@ -18,11 +18,13 @@ from django.views.generic import FormView, TemplateView
 from treebeard.forms import movenodeform_factory
 from wagtail import hooks
 from wagtail.admin.forms.models import WagtailAdminModelForm
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import DeleteView
 from wagtail.admin.viewsets.model import ModelViewSet
+
+from portal.admin_menu import GatedMenuItem
 
 from . import access, actions, workspace
 from .forms import RegistrationForm
@@ -141,16 +143,6 @@ def register_petition_admin_urls():
             name="petitions_admin_latest",
         ),
     ]
-
-
-class PetitionMenuItem(MenuItem):
-    def is_shown(self, request):
-        return works_on_petitions(request.user)
-
-
-class WorkspaceMenuItem(MenuItem):
-    def is_shown(self, request):
-        return workspace.works_in_units(request.user)
 
 
 class InUseDeleteView(DeleteView):
@@ -342,24 +334,27 @@ def register_petition_viewsets():
 def register_petitions_menu():
     menu = Menu(
         items=[
-            PetitionMenuItem(
+            GatedMenuItem(
                 _("Register a request"),
                 reverse("petitions_admin_register"),
                 icon_name="plus",
                 order=10,
+                shown_to=works_on_petitions,
             ),
-            PetitionMenuItem(
+            GatedMenuItem(
                 _("Latest petitions"),
                 reverse("petitions_admin_latest"),
                 icon_name="list-ul",
                 order=20,
+                shown_to=works_on_petitions,
             ),
             *[
-                WorkspaceMenuItem(
+                GatedMenuItem(
                     label,
                     reverse("petitions_admin_queue", args=[key]),
                     icon_name="list-ul",
                     order=21 + index,
+                    shown_to=workspace.works_in_units,
                 )
                 for index, (key, label) in enumerate(workspace.QUEUES.items())
             ],

@@ -1,7 +1,8 @@
 """Answers several parts of one page need, computed once per request."""
 
-#: Where a request's signed-in user keeps its answers (see ``remember_per_request``).
-USER_MEMO = "_portal_memo"
+#: Where a request, and its signed-in user (see ``remember_per_request``), keep
+#: their answers.
+MEMO = "_portal_memo"
 
 
 def _once(store: dict, key, compute):
@@ -13,13 +14,13 @@ def _once(store: dict, key, compute):
 def per_request(request, key, compute):
     """``compute()`` the first time ``key`` is asked during ``request``; the same
     answer after that (the trail, the menu and the footer ask the same question)."""
-    return _once(request.__dict__.setdefault("_portal_memo", {}), key, compute)
+    return _once(request.__dict__.setdefault(MEMO, {}), key, compute)
 
 
 def remember_per_request(user) -> None:
     """Let ``per_user`` keep answers on ``user``, the object the authentication
     middleware loaded for this one request (a new object for every request)."""
-    setattr(user, USER_MEMO, {})
+    setattr(user, MEMO, {})
 
 
 def per_user(user, key, compute):
@@ -28,5 +29,5 @@ def per_user(user, key, compute):
     ask); every time for any other user object, such as one a command or a test
     holds while it changes that user's groups or memberships. Like Django's own
     permission cache on the user object, the answer lasts as long as it does."""
-    store = getattr(user, USER_MEMO, None)
+    store = getattr(user, MEMO, None)
     return compute() if store is None else _once(store, key, compute)

@@ -3,8 +3,8 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from portal.admin_menu import GatedMenuItem
 from search import staff
 
 
@@ -29,16 +29,12 @@ def register_search_admin_urls():
     ]
 
 
-class PetitionSearchMenuItem(MenuItem):
-    def is_shown(self, request):
-        return staff.may_search_petitions(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_petition_search_menu():
-    return PetitionSearchMenuItem(
+    return GatedMenuItem(
         _("Search petitions"),
         reverse("search_petitions_staff"),
         icon_name="search",
         order=310,
+        shown_to=staff.may_search_petitions,
     )

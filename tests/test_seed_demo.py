@@ -5,9 +5,11 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from wagtail.models import Page, Site
+from django_tasks import task_backends
+from wagtail.models import Locale, Page, ReferenceIndex, Site
+from wagtail.tasks import update_reference_index_task
 
-from home.models import HomePage
+from home.models import HomePage, LegalGuidePage, ServiceChannelPage
 from petitions.models import Category, Unit
 
 pytestmark = pytest.mark.django_db
@@ -80,12 +82,6 @@ def test_every_reference_index_update_the_seeding_asks_for_can_run(
     """The worker of a first `make run` finds every row it is asked to index (the
     English copies' related channels and guides were replaced after the copy had
     asked for them), and the index knows which English guide uses which channel."""
-    from django_tasks import task_backends
-    from wagtail.models import Locale, ReferenceIndex
-    from wagtail.tasks import update_reference_index_task
-
-    from home.models import LegalGuidePage, ServiceChannelPage
-
     dummy = "django_tasks.backends.dummy.DummyBackend"
     settings.TASKS = {"default": {"BACKEND": dummy}}
     with django_capture_on_commit_callbacks(execute=True):

@@ -9,9 +9,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.reports import ReportView
+
+from portal.admin_menu import GatedMenuItem
 
 from . import audit
 from .admin_views import SecondFactorsView, is_security_administrator
@@ -124,30 +125,25 @@ def register_audit_urls():
     ]
 
 
-class AuditorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_auditor(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_audit_menu_item():
-    return AuditorMenuItem(
-        _("Audit log"), reverse("security_audit_log"), icon_name="list-ul", order=900
+    return GatedMenuItem(
+        _("Audit log"),
+        reverse("security_audit_log"),
+        icon_name="list-ul",
+        order=900,
+        shown_to=is_auditor,
     )
-
-
-class SecurityAdministratorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_security_administrator(request.user)
 
 
 @hooks.register("register_admin_menu_item")
 def register_second_factors_menu_item():
-    return SecurityAdministratorMenuItem(
+    return GatedMenuItem(
         _("Two-factor sign-in"),
         reverse("security_second_factors"),
         icon_name="key",
         order=910,
+        shown_to=is_security_administrator,
     )
 
 
