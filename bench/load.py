@@ -3,14 +3,18 @@
 Run inside the stack (which sets the environment):
 
     bench/stack.sh .venv/bin/python bench/load.py [--citizens 100] [--staff 10]
-        [--seconds 60] [--first 0]
+        [--seconds 60] [--first 0] [--period SECONDS]
 
 Each citizen has its own loopback source address (127.0.0.2, .3, ...; from citizen
 number ``--first``), so the
-per-address limits apply as they would to real people. A citizen reads the home
-page, submits a petition with a photo through the API (at most 4, under the limit of
-5 per 10 minutes), looks it up (at most 8 a minute, under 10) and tries to rate it
-(409 while it is not closed, 201 once staff closed it). Staff sessions (127.0.1.x,
+per-address limits apply as they would to real people. A citizen visits every
+``--period`` seconds (by default a quarter of the run, the first visit at a random
+moment of the first quarter, so the citizens' work spreads over the whole run; 0:
+visits back to back, all citizens' first submissions within the first seconds).
+A visit reads the home page, submits a petition with a photo through the API (the
+first 4 visits, under the limit of 5 per 10 minutes), looks it up (at most 8 a
+minute, under 10) and tries to rate it (409 while it is not closed, 201 once staff
+closed it). Staff sessions (127.0.1.x,
 heads of the top units, not superusers) list the petitions in their scope, search
 them, open one and take its next step of the loop through the workspace's forms:
 accept, assign, start, reply, close.
@@ -115,7 +119,15 @@ async def timed(recorder, endpoint, call):
     return response
 
 
-async def citizen(number, base, deadline, recorder, photo, categories):
+# A citizen's submissions, under the limit of 5 per address in 10 minutes.
+SUBMISSIONS = 4
+
+
+async def citizen(number, base, deadline, recorder, photo, categories, period=0.0):
+    """One citizen's visits: home page, submission (the first SUBMISSIONS times),
+    lookup and rating, with a person's pauses between steps. A visit starts every
+    ``period`` seconds, the first at a random moment of the first period (0: each
+    visit right after the one before, all citizens within 3 s)."""
     transport = httpx.AsyncHTTPTransport(
         local_address=f"127.0.{number // 250}.{number % 250 + 2}"
     )
@@ -127,16 +139,17 @@ async def citizen(number, base, deadline, recorder, photo, categories):
         timeout=30,
         headers={"Accept-Language": "zh-hans"},
     ) as client:
-        await asyncio.sleep(rng.uniform(0, 3))
+        await asyncio.sleep(rng.uniform(0, max(period, 3)))
         receipt = None
         while time.monotonic() < deadline:
+            visit = time.monotonic()
             await timed(recorder, "home", lambda: client.get("/"))
             await asyncio.sleep(rng.uniform(0.5, 2))
-            if submits < 4 and time.monotonic() < deadline:
+            if submits < SUBMISSIONS and time.monotonic() < deadline:
                 fields = {
                     "category": rng.choice(categories),
                     "name": f"市民{number}",
-                    "phone": f"139{number:04d}{submits:04d}",
+                    "phone": f"139{number:05d}{submits:03d}",
                     "subject": f"负载测试 {number}-{submits}",
                     "description": "我的工资被拖欠三个月，请求帮助。"
                     "劳动仲裁需要哪些材料？",
@@ -175,7 +188,8 @@ async def citizen(number, base, deadline, recorder, photo, categories):
                         json={**r, "rating": "satisfied"},
                     ),
                 )
-            await asyncio.sleep(rng.uniform(1, 3))
+            now, pause = time.monotonic(), rng.uniform(1, 3)
+            await asyncio.sleep(min(max(pause, visit + period - now), deadline - now))
 
 
 class FormReader(HTMLParser):
@@ -416,7 +430,15 @@ async def run(args, cookies, categories):
     deadline = started + args.seconds
     await asyncio.gather(
         *(
-            citizen(args.first + n, args.base, deadline, recorder, photo, categories)
+            citizen(
+                args.first + n,
+                args.base,
+                deadline,
+                recorder,
+                photo,
+                categories,
+                args.seconds / SUBMISSIONS if args.period is None else args.period,
+            )
             for n in range(args.citizens)
         ),
         *(
@@ -441,6 +463,13 @@ def main(argv=None) -> int:
         default=0,
         help="number of the first citizen, which sets its address: give each run "
         "on one stack its own (2000, 3000, ...), or the submission limit refuses it",
+    )
+    parser.add_argument(
+        "--period",
+        type=float,
+        help="seconds from the start of one citizen's visit to the next (default: "
+        "the run's length over 4, so the submissions spread over the whole run; "
+        "0: back to back, every citizen's first submission within the first seconds)",
     )
     args = parser.parse_args(argv)
     setup_django()
