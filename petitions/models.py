@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from portal.choices import quick_choice_labels
 from portal.security.crypto import EncryptedTextField
 
 from . import conf
@@ -389,6 +390,7 @@ class Outcome(models.TextChoices):
     NOT_REMIT = "not_remit", _("Not our remit")
 
 
+@quick_choice_labels
 class Petition(models.Model):
     """One request from the public, whatever channel it came by: the register's row.
 
@@ -587,6 +589,7 @@ class EventKind(models.TextChoices):
 EVENT_CHOICES = EventKind.choices + Action.choices
 
 
+@quick_choice_labels
 class Event(models.Model):
     """One step in a petition's trail (全程留痕). Public ones reach the petitioner."""
 
@@ -940,20 +943,26 @@ class ReplyTemplate(models.Model):
         return self.title
 
     @classmethod
-    def text_for(cls, petition, use) -> str:
-        """The nearest template's text for ``petition``, filled in; "" if none."""
+    def texts_for(cls, petition, uses) -> dict[str, str]:
+        """For each of ``uses``, the nearest template's text for ``petition``,
+        filled in ("" if none): the category's line and the templates read once."""
+        if not uses:
+            return {}
         chain = [petition.category, *reversed(list(petition.category.get_ancestors()))]
         found = {
-            template.category_id: template
-            for template in cls.objects.filter(use=use).filter(
+            (template.use, template.category_id): template
+            for template in cls.objects.filter(use__in=uses).filter(
                 models.Q(category__in=chain) | models.Q(category__isnull=True)
             )
         }
-        for node in [*chain, None]:
-            template = found.get(node.pk if node else None)
-            if template is not None:
-                unit = petition.unit.display_name if petition.unit else ""
-                return template.body.replace("{number}", petition.tracking_no).replace(
-                    "{unit}", unit
-                )
-        return ""
+        unit = petition.unit.display_name if petition.unit else ""
+        texts = dict.fromkeys(uses, "")
+        for use in uses:
+            for node in [*chain, None]:
+                template = found.get((use, node.pk if node else None))
+                if template is not None:
+                    texts[use] = template.body.replace(
+                        "{number}", petition.tracking_no
+                    ).replace("{unit}", unit)
+                    break
+        return texts

@@ -409,15 +409,19 @@ class DetailView(WorkspaceMixin, TemplateView):
         unanswered = actions.unanswered_linked(petition)
         choices = action_choices(petition, user)
         may_supervise = choices.targets.exists()
+        allowed = allowed_actions(petition.status, roles)
+        templates = ReplyTemplate.texts_for(
+            petition, [a.value for a in allowed if a.value in ReplyTemplate.Use.values]
+        )
         forms_now = []
-        for action in allowed_actions(petition.status, roles):
+        for action in allowed:
             if action == Action.SUPERVISE and not may_supervise:
                 continue  # only a superior unit orders supervision
             form = action_form(
                 petition, user=user, action=action.value, choices=choices
             )
-            if action.value in ReplyTemplate.Use.values:
-                form.initial["text"] = ReplyTemplate.text_for(petition, action.value)
+            if action.value in templates:
+                form.initial["text"] = templates[action.value]
             names = ACTION_FIELDS[action]
             if action == Action.REPLY and linked.exists():
                 names = [*names, "reply_linked"]

@@ -166,6 +166,7 @@ def test_reply_form_starts_from_the_categorys_template(tree, people, staff_clien
 
     petition = make_petition(tree["a"])
     ReplyTemplate.objects.create(use="reply", title="通用", body="通用答复")
+    ReplyTemplate.objects.create(use="answer", title="通用", body="通用解答")
     ReplyTemplate.objects.create(
         category=petition.category,
         use="answer",
@@ -175,8 +176,11 @@ def test_reply_form_starts_from_the_categorys_template(tree, people, staff_clien
     client = staff_client_for(people["handler_a"])
     html = client.get(reverse("petitions_admin_detail", args=[petition.pk])).content
     assert f"{petition.tracking_no}：甲答复" in html.decode()
-    assert ReplyTemplate.text_for(petition, "reply") == "通用答复"
-    assert ReplyTemplate.text_for(petition, "decline") == ""
+    assert ReplyTemplate.texts_for(petition, ["reply", "answer", "decline"]) == {
+        "reply": "通用答复",
+        "answer": f"{petition.tracking_no}：甲答复",
+        "decline": "",
+    }
 
 
 def test_accepting_can_reclassify_and_reroute(tree, people, staff_client_for):
