@@ -121,6 +121,12 @@ curl -sf -o /dev/null "$STACK_URL/healthz" || { tail -n 30 "$STACK_DIR/logs/guni
 # reference index, the demo petitions) run before COMMAND starts.
 $PY -c 'import sys; sys.path.insert(0, "bench"); import load; load.setup_django()
 print(f"stack: queue settled in {load.queue_drained():.0f} s", file=sys.stderr)'
+# ... that has served for a while: a fresh web process's first submission and first
+# staff pages load modules and compile templates, and the first five seconds of load
+# on a fresh stack answered 5-10 times slower than the rest. Ten seconds of light
+# load (its own addresses) reach every process before COMMAND starts.
+$PY bench/load.py --citizens 20 --staff 5 --seconds 10 --first 60000 >"$STACK_DIR/logs/warm-up.log" 2>&1 ||
+  { tail -n 20 "$STACK_DIR/logs/warm-up.log" >&2; exit 1; }
 echo "stack: portal on $STACK_URL ($WEB_WORKERS web workers × $WEB_THREADS threads, $RQ_WORKERS RQ workers); env in $STACK_DIR/stack.env" >&2
 
 # In the background, so a signal stops the stack at once rather than after COMMAND.
