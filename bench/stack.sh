@@ -23,10 +23,14 @@ mkdir -p "$SERVICES_DIR" "$STACK_DIR/logs"
 SVC=stack . tests/services/common.sh
 
 PIDS=()
+COMMAND_PID=
 stop_all() {
   local pid child children=()
   trap - EXIT INT TERM
   echo "stack: stopping" >&2
+  # The command first (when the stack is stopped under it), so it does not go on
+  # against a stack that is going away.
+  [[ -n $COMMAND_PID ]] && kill -TERM "$COMMAND_PID" 2>/dev/null || true
   for pid in "${PIDS[@]}" $(cat "$STACK_DIR"/*.pid 2>/dev/null); do
     # The worker loops first, then what they run (by parent id, never by name).
     for child in $(cat "/proc/$pid/task/$pid/children" 2>/dev/null); do
@@ -98,7 +102,17 @@ $PY manage.py search_index --rebuild >"$STACK_DIR/logs/index.log"
 for ((i = 1; i <= RQ_WORKERS; i++)); do
   # "|| true": errexit is inherited, and a worker that exits must not end the loop.
   # Niced as the Procfile's worker: requests before background jobs when busy.
-  (while true; do nice -n 10 $PY manage.py run_worker || true; sleep 1; done) >>"$STACK_DIR/logs/worker-$i.log" 2>&1 &
+  # A loop that is itself stopped (a signal to the process group, pkill) stops its
+  # worker too, rather than leaving it to run on against a stack that is gone.
+  (
+    trap 'kill -TERM ${worker:-} 2>/dev/null; exit' INT TERM
+    while true; do
+      nice -n 10 $PY manage.py run_worker &
+      worker=$!
+      wait $worker || true
+      sleep 1
+    done
+  ) >>"$STACK_DIR/logs/worker-$i.log" 2>&1 &
   echo $! >"$STACK_DIR/worker-$i.pid"
 done
 $PY manage.py run_scheduler >"$STACK_DIR/logs/scheduler.log" 2>&1 &
