@@ -85,11 +85,15 @@ def rows_for(kind: Kind, document: dict) -> Row:
         for name in kind.keyword_fields + kind.lookups
         for value in keyword_values(document.get(name))
     ]
+    dates = {
+        name: _iso(document.get(name))
+        for name in {kind.newest_field, kind.deadline_field, *kind.date_fields}
+    }
     entry = dict(
         key=str(document["id"]),
         version=str(document.get("version", "")),
-        newest=_iso(document.get(kind.newest_field)),
-        deadline=_iso(document.get(kind.deadline_field)),
+        newest=dates[kind.newest_field],
+        deadline=dates[kind.deadline_field],
         facets="\n".join(
             f"{name}={value}" for name, value in values if name in kind.keyword_fields
         ),
@@ -101,11 +105,7 @@ def rows_for(kind: Kind, document: dict) -> Row:
         words_c=" ".join(columns["C"]),
         compact="|".join(compacts),
     )
-    values += [
-        (name, _iso(document.get(name)))
-        for name in kind.date_fields
-        if _iso(document.get(name))
-    ]
+    values += [(name, dates[name]) for name in kind.date_fields if dates[name]]
     return Row(entry, text, values)
 
 
