@@ -82,6 +82,10 @@ def page_document(page) -> dict:
     }
 
 
+# Petitions read at a time by a rebuild or a reconcile.
+READ_PAGE = 500
+
+
 def _ids(keys) -> list[int]:
     return [int(key) for key in keys if str(key).isdigit()]
 
@@ -92,9 +96,27 @@ def _live_pages(keys=None):
     return pages if keys is None else pages.filter(pk__in=_ids(keys))
 
 
+def in_pages(queryset, size: int):
+    """The rows of ``queryset`` in primary-key order, read ``size`` at a time, each
+    page whole before the first of its rows is handed out.
+
+    No statement stays open while the caller works with a row. On SQLite an open
+    read keeps the snapshot it began with, and a rebuild writing between two reads
+    was refused ("database is locked") as soon as another process (the worker,
+    the scheduler) had written meanwhile."""
+    queryset = queryset.order_by("pk")
+    last = None
+    while True:
+        page = list((queryset if last is None else queryset.filter(pk__gt=last))[:size])
+        yield from page
+        if len(page) < size:
+            return
+        last = page[-1].pk
+
+
 def page_documents(keys=None):
     pages = _live_pages(keys).select_related("locale")
-    for page in pages.specific().iterator(chunk_size=200):
+    for page in in_pages(pages.specific(), 200):
         yield page_document(page)
 
 
@@ -234,7 +256,7 @@ def petition_documents(keys=None):
     if keys is not None:
         petitions = petitions.filter(pk__in=_ids(keys))
     ancestry = Ancestry()
-    for petition in petitions.order_by("pk").iterator(chunk_size=500):
+    for petition in in_pages(petitions, READ_PAGE):
         yield petition_document(petition, ancestry=ancestry)
 
 

@@ -270,3 +270,40 @@ def test_reading_every_petition_asks_the_database_the_same_few_times_for_any_num
     for _ in range(4):
         submit(django_capture_on_commit_callbacks)
     assert queries_to_read_all() == (8, asked_for_four)
+
+
+@pytest.mark.skipif(
+    "sqlite" not in settings.DATABASES["default"]["ENGINE"],
+    reason="an open read holds an old snapshot on SQLite only",
+)
+@pytest.mark.django_db(transaction=True)
+def test_reading_every_petition_leaves_no_statement_open_between_petitions(
+    demo_site, django_capture_on_commit_callbacks
+):
+    """A rebuild writes between the petitions it reads. On SQLite a read still open
+    at that moment keeps its old snapshot, and the rebuild's next write was refused
+    ("database is locked") once the worker or the scheduler had written; SQLite
+    refuses VACUUM for the same open read, so VACUUM between two petitions shows it.
+    Read in pages, every petition still comes once, in order."""
+    from django.db import connection
+
+    from search.sources import READ_PAGE, petition_documents
+
+    first = submit(django_capture_on_commit_callbacks)
+    fields = {
+        field.attname: getattr(first, field.attname)
+        for field in Petition._meta.concrete_fields
+        if not field.primary_key
+    }
+    Petition.objects.bulk_create(
+        Petition(**{**fields, "tracking_no": f"20260101-{number:05d}-T"})
+        for number in range(READ_PAGE + 1)
+    )
+    documents = petition_documents()
+    read = [next(documents)["id"]]
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM")  # "SQL statements in progress" if a read is open
+    read += [document["id"] for document in documents]
+    expected = Petition.objects.order_by("pk").values_list("pk", flat=True)
+    assert read == [str(pk) for pk in expected]
+    assert len(read) == READ_PAGE + 2
