@@ -124,13 +124,17 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def _marks(count: int) -> str:
+    """Placeholders for ``count`` parameters: a row's values or an IN list."""
+    return ", ".join(["%s"] * count)
+
+
 def _insert(cursor, table: str, rows: list[dict]) -> None:
     """Rows (column: value, the same columns in each), one statement run for all."""
     if rows:
         names = ", ".join(_q(column) for column in rows[0])
-        marks = ", ".join(["%s"] * len(rows[0]))
         cursor.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({marks})",
+            f"INSERT INTO {table} ({names}) VALUES ({_marks(len(rows[0]))})",
             [list(row.values()) for row in rows],
         )
 
@@ -216,10 +220,9 @@ class DatabaseBackend(SearchBackend):
 
     @staticmethod
     def _entry_ids(cursor, name: str, keys: list[str]) -> dict[str, int]:
-        marks = ", ".join(["%s"] * len(keys))
         cursor.execute(
             f"SELECT {_q('key')}, id FROM {ENTRY} "
-            f"WHERE kind = %s AND {_q('key')} IN ({marks})",
+            f"WHERE kind = %s AND {_q('key')} IN ({_marks(len(keys))})",
             [name, *keys],
         )
         return dict(cursor.fetchall())
@@ -302,9 +305,10 @@ class DatabaseBackend(SearchBackend):
         """The stored documents of one page of hits, read after ranking."""
         if not ids:
             return {}
-        marks = ", ".join(["%s"] * len(ids))
         cursor.execute(
-            f"SELECT entry_id, source FROM {TEXT} WHERE entry_id IN ({marks})", ids
+            f"SELECT entry_id, source FROM {TEXT} "
+            f"WHERE entry_id IN ({_marks(len(ids))})",
+            ids,
         )
         return {pk: _json(source) for pk, source in cursor.fetchall()}
 
@@ -384,10 +388,9 @@ class DatabaseBackend(SearchBackend):
     def _where(self, plan: SearchPlan) -> tuple[list[str], list]:
         where, params = ["e.kind = %s"], [plan.kind.name]
         for name, values in plan.terms.items():
-            marks = ", ".join(["%s"] * len(values))
             where.append(
                 f"EXISTS (SELECT 1 FROM {VALUE} v WHERE v.entry_id = e.id "
-                f"AND v.name = %s AND v.value IN ({marks}))"
+                f"AND v.name = %s AND v.value IN ({_marks(len(values))}))"
             )
             params += [name, *values]
         if plan.date_field and (plan.date_gte or plan.date_lt):
