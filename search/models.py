@@ -95,6 +95,18 @@ class SearchBuild(models.Model):
         return self.kind
 
 
+class SearchEpoch(models.Model):
+    """One row whose token is new whenever the entry table has started over (emptied,
+    as ``flush`` does, which may also reset its ids): the entry columns a process
+    keeps in memory (``search.backends.columns``) are read again from scratch when
+    it changes. Written with the first index write after it went missing."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class SavedSearch(models.Model):
     """A staff member's search, kept under a name to run again (weekly lists)."""
 

@@ -156,6 +156,14 @@ def engine(request, db):
         from search.backends.database import DatabaseBackend
 
         backend = DatabaseBackend()
+    load_corpus(backend)
+    yield backend
+    for kind in ("petitions", "pages"):
+        backend.clear(kind)
+
+
+def load_corpus(backend) -> None:
+    """The corpus above (identifiers as intake keys them) and the pages, searchable."""
     corpus = [dict(document) for document in CORPUS]
     corpus[0]["case_key"] = case_key(corpus[0]["case_no"])
     corpus[0]["phone_hash"] = phone_key(PHONE)
@@ -167,9 +175,6 @@ def engine(request, db):
     backend.upsert("pages", PAGES)
     backend.refresh("petitions")
     backend.refresh("pages")
-    yield backend
-    for kind in ("petitions", "pages"):
-        backend.clear(kind)
 
 
 def ids(engine, query="", **options):
