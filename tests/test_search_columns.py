@@ -9,6 +9,7 @@ emptied table.
 """
 
 import random
+from dataclasses import replace
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +17,7 @@ from django.db import connection
 
 from bench.search_corpus import LEAF_UNITS, petitions
 from search.backends.base import SearchRequest, plan_request
+from search.backends.columns import EMPTY
 from search.backends.database import COLUMNS, DatabaseBackend, read_snapshot
 from search.models import SearchEntry, SearchEpoch
 from tests import test_search_contract
@@ -207,3 +209,27 @@ def test_ties_are_ordered_by_key_as_text_on_every_page(transactional_db):
             seen += [key for _, key, _ in in_columns[2]]
         assert seen == sorted(str(number) for number in range(1, 31))
     backend.clear("petitions")
+
+
+def test_a_match_the_columns_do_not_hold_is_read_from_the_rows(register, monkeypatch):
+    """A search whose snapshot is older than the columns' last load can match a
+    row deleted before that load: the rows answer then, never a wrong count."""
+    request = SearchRequest(kind="petitions", query="执行", facets=["status"])
+    expected = register.search(request)
+    columns = COLUMNS[connection.settings_dict["NAME"]]
+    # Columns that claim to be up to date but miss every row.
+    columns.state = replace(
+        EMPTY, token=columns.state.token, sequence=columns.state.sequence
+    )
+    read = []
+    rows_way = DatabaseBackend._rank_in_rows
+
+    def read_rows(self, cursor, plan):
+        read.append(plan)
+        return rows_way(self, cursor, plan)
+
+    monkeypatch.setattr(DatabaseBackend, "_rank_in_rows", read_rows)
+    found = register.search(request)
+    assert read
+    assert (found.total, found.facets) == (expected.total, expected.facets)
+    assert [hit.id for hit in found.hits] == [hit.id for hit in expected.hits]

@@ -14,8 +14,9 @@ its kind when a rebuild swaps generations (a changed document is a deleted row a
 new one), SQLite never gives a committed row's id to another (``AUTOINCREMENT``), and
 only committed rows are read here (``DatabaseBackend`` uses the columns outside any
 caller's transaction only). So the columns load the rows they have not seen, by id,
-and a deleted row's columns are never asked for again: its id no longer matches. Two
-cases fall back to reading the rows: while another generation of the kind exists (a
+and a deleted row's columns are never asked for again: its id no longer matches.
+Searches read the rows instead when a match is missing from the columns (a search
+whose snapshot is older than their last load), and in two cases: while another generation of the kind exists (a
 rebuild runs, or its retired rows are still being dropped), since a row's kind is
 then not its generation's; and after the table was emptied (as ``flush`` does, which
 may also start its ids over) until the next write gives it a new epoch
@@ -59,8 +60,9 @@ class Columns:
     reloaded_size: int  # rows at the last whole load (to bound what piles up)
 
     def rows(self, ids: np.ndarray) -> np.ndarray | None:
-        """The rows of entries ``ids``, or None if one is not loaded (it cannot
-        be, when the caller's snapshot is the one these columns were brought to)."""
+        """The rows of entries ``ids``, or None if one is not loaded: a search
+        whose snapshot is older than the last load may match a row deleted
+        before that load read the table (its caller then reads the rows)."""
         rows = np.searchsorted(self.ids, ids)
         loaded = rows < len(self.ids)
         if not loaded.all() or not (self.ids[rows] == ids).all():
