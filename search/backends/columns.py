@@ -16,11 +16,12 @@ only committed rows are read here (``DatabaseBackend`` uses the columns outside 
 caller's transaction only). So the columns load the rows they have not seen, by id,
 and a deleted row's columns are never asked for again: its id no longer matches.
 Searches read the rows instead when a match is missing from the columns (a search
-whose snapshot is older than their last load), and in two cases: while another generation of the kind exists (a
-rebuild runs, or its retired rows are still being dropped), since a row's kind is
-then not its generation's; and after the table was emptied (as ``flush`` does, which
-may also start its ids over) until the next write gives it a new epoch
-(``SearchEpoch``), whose new token makes every process load its columns afresh.
+whose snapshot is older than their last load), and in two cases: while another
+generation of the kind exists (a rebuild runs, or its retired rows are still being
+dropped), since a row's kind is then not its generation's; and after the table was
+emptied (as ``flush`` does, which may also start its ids over) until the next write
+gives it a new epoch (``SearchEpoch``), whose new token makes every process load its
+columns afresh.
 """
 
 import threading

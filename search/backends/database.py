@@ -3,8 +3,10 @@
 It indexes the same segmented words as Elasticsearch (``search.text.segment``) and
 answers the same ``SearchPlan``: every word required (in any text field), exact
 phrases compared with the compacted normalised text, excluded words removed,
-filters, facets and date ranges through ``SearchValue`` rows, which read the same on
-both databases.
+filters, facets and date ranges through ``SearchValue`` rows and the entry rows'
+facet lines, which read the same on both databases. On SQLite a search outside any
+caller's transaction takes the kind, keyword filters, facets and order from the
+entry columns the process keeps in memory (``search.backends.columns``) instead.
 
 A rebuild loads a new generation of rows beside the live one and swaps them in one
 transaction; each search reads one snapshot (``read_snapshot``), so a reader never
