@@ -16,7 +16,7 @@ sees an empty, half-built or mixed index.
 import json
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -156,6 +156,12 @@ def _insert(cursor, table: str, rows: list[dict]) -> None:
             f"INSERT INTO {table} ({names}) VALUES ({_marks(len(rows[0]))})",
             [list(row.values()) for row in rows],
         )
+
+
+def _ranked(plan: SearchPlan) -> bool:
+    """Whether matches are ordered by score: only words rank, and a date sort
+    ranks by no score, as on Elasticsearch."""
+    return bool(plan.parsed.words) and plan.sort == "relevance"
 
 
 def _fts5_string(word: str) -> str:
@@ -347,8 +353,7 @@ class DatabaseBackend(SearchBackend):
         excluded = plan.parsed.excluded
         where, params = [], []
         a, b, c = (WEIGHTS[weight] for weight in "ABC")
-        # A date sort ranks by no score, as on Elasticsearch.
-        ranked = bool(words) and plan.sort == "relevance"
+        ranked = _ranked(plan)
         phrases = plan.compact_phrases
         if connection.vendor == "sqlite":
             score, score_params = "0.0", []
@@ -516,7 +521,7 @@ class DatabaseBackend(SearchBackend):
             plan, joined=False
         )
         more, more_params = self._where(plan, ident, columns=True)
-        ranked = score != "0.0"
+        ranked = _ranked(plan)
         cursor.execute(
             f"SELECT {ident}{f', {score}' if ranked else ''} FROM {source} "
             f"WHERE {' AND '.join(where + more)}",
@@ -539,7 +544,7 @@ class DatabaseBackend(SearchBackend):
         rows, scores = rows[keep], scores[keep]
         facets = {}
         if plan.facets:
-            facets = facet_lists(Counter(columns.counts(rows)), plan.facets)
+            facets = facet_lists(columns.counts(rows), plan.facets)
         page = columns.best(rows, scores, plan.sort, plan.offset, plan.limit)
         return len(rows), facets, page
 
@@ -619,7 +624,9 @@ def tally(cursor, names: list[str], first: int = 0, last: int = 0):
     return total, facet_lists(counts, names), page
 
 
-def facet_lists(counts: Counter, names: list[str]) -> dict[str, list[tuple[str, int]]]:
+def facet_lists(
+    counts: Mapping[str, int], names: list[str]
+) -> dict[str, list[tuple[str, int]]]:
     """Counts per value of the ``name=value`` lines asked for, most frequent first
     then by value, as Elasticsearch's terms aggregation orders them."""
     facets = {name: [] for name in names}
