@@ -184,6 +184,26 @@ def uses_transactions(item) -> bool:
     return bool(fixtures & {"transactional_db", "live_server"})
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, tmp_path_factory):
+    """Tests that commit (live server, threads) run on a SQLite file, as the
+    portal does: on the in-memory test database every live-server thread would
+    share one connection, so one request's read could meet another's
+    transaction, and threads could not wait for each other's locks. The tests
+    that roll back keep the faster in-memory database."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if (
+        database["ENGINE"] == "django.db.backends.sqlite3"
+        and request.config.getoption("--db-transactions") != "skip"
+    ):
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+    # pytest-xdist's per-worker suffix goes on the name chosen here.
+    request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")
+
+
 def pytest_collection_modifyitems(config, items):
     choice = config.getoption("--db-transactions")
     if choice is None:

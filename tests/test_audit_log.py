@@ -221,12 +221,6 @@ def test_concurrent_writers_do_not_fork_the_chain():
 
     from django.db import connections
 
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        # Shared-cache in-memory SQLite reports "table is locked" instead of
-        # waiting; the file database (WAL, IMMEDIATE, busy_timeout) and
-        # PostgreSQL wait for the lock, which is what this test is about.
-        pytest.skip("needs a file or server database")
-
     errors = []
 
     def write(worker):

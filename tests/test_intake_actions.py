@@ -218,10 +218,8 @@ def test_parallel_submissions_never_share_a_number(demo_site):
     """Submissions in parallel threads get distinct, gapless numbers for the day."""
     import threading
 
-    from django.db import connection, connections
+    from django.db import connections
 
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("needs a file or server database (row locks that wait)")
     numbers, errors = [], []
 
     def write():

@@ -351,10 +351,8 @@ def test_two_handlers_at_once_one_wins(tree, staff):
     """Both saw "received"; one accepts, the other's decline is refused."""
     import threading
 
-    from django.db import connection, connections
+    from django.db import connections
 
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("needs a file or server database (row locks that wait)")
     petition = make_petition(tree["a"])
     seen = (petition.status, petition.updated_at)
     outcomes, errors = [], []

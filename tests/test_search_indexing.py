@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
@@ -200,12 +200,6 @@ def test_searches_in_another_thread_see_a_whole_index_throughout_a_rebuild(
     --rebuild` runs twice (loading, swapping, dropping the old index): every
     answer counts the whole corpus, with a full page and whole facets, and a word
     that only the second rebuild brings is found in no petition or in all."""
-    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
-    if not engine_url and in_memory:
-        pytest.skip(
-            "the in-memory test database (shared cache) locks readers out while "
-            "a writer works; file SQLite in WAL mode and PostgreSQL do not"
-        )
     with override_settings(ELASTICSEARCH_URL=engine_url):
         backend = get_backend()
         backend.clear("petitions")
