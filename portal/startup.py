@@ -25,13 +25,17 @@ def start_or_stop(start, exit_code: int = 1):
 
 
 def start_application(get_application):
-    """The WSGI or ASGI application, after the settings load and the key fits."""
+    """The WSGI or ASGI application, after the settings load and the key fits;
+    search starts warming up beside it."""
 
     def load():
         application = get_application()
         from portal.security.keycheck import verify_field_encryption_key
 
         verify_field_encryption_key()
+        from search.warmup import warm_in_background
+
+        warm_in_background()
         return application
 
     return start_or_stop(load, exit_code=APP_LOAD_ERROR)

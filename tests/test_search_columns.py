@@ -9,6 +9,7 @@ emptied table.
 """
 
 import random
+import threading
 from dataclasses import replace
 
 import pytest
@@ -170,6 +171,25 @@ def test_columns_load_once_per_process_and_then_only_what_is_new(register):
     register.search(request)
     assert len(columns.state.keys) == len(loaded.keys) + 1
     assert columns.state.keys[-1] == "900002"
+
+
+def test_a_new_web_process_loads_the_columns_before_its_first_search(register):
+    """The application's start warms search up in the background: the columns
+    hold every entry before anyone searched, and the first search loads nothing."""
+    from django.core.wsgi import get_wsgi_application
+
+    from portal.startup import start_application
+
+    COLUMNS.clear()
+    start_application(get_wsgi_application)
+    for thread in threading.enumerate():
+        if thread.name == "search-warm-up":
+            thread.join(timeout=30)
+    columns = COLUMNS[connection.settings_dict["NAME"]]
+    loaded = columns.state
+    assert len(loaded.keys) == 600
+    register.search(SearchRequest(kind="petitions", query="执行"))
+    assert columns.state is loaded
 
 
 def test_facet_counts_of_a_random_sample_of_filters(register):

@@ -3,6 +3,7 @@ reconcile, on the configured engine, fed by synthetic petitions."""
 
 import io
 import json
+import logging
 import threading
 
 import pytest
@@ -18,6 +19,7 @@ from search.backends import get_backend
 from search.backends.base import SearchRequest, SearchUnavailable
 from search.documents import KINDS
 from search.models import SearchEntry
+from search.warmup import warm_in_background
 
 DEAD_ENGINE = "http://127.0.0.1:9"
 DB_QUEUE = {
@@ -108,6 +110,17 @@ def test_retries_stop_where_the_queue_cannot_defer(store):
     """The immediate queue cannot wait: the task reports the miss and returns."""
     with override_settings(ELASTICSEARCH_URL=DEAD_ENGINE):
         assert indexing.index_document.call("petitions", "5") == "missed"
+
+
+def test_the_search_warm_up_of_a_new_web_process_survives_the_engine_down(caplog):
+    """It meets the unreachable engine and says so in the log, nothing raised:
+    the process serves all the same (a search then shows the clear message)."""
+    with (
+        override_settings(ELASTICSEARCH_URL=DEAD_ENGINE),
+        caplog.at_level(logging.INFO, logger="search.warmup"),
+    ):
+        warm_in_background().join(timeout=30)
+    assert "search warm-up skipped" in caplog.text
 
 
 def test_reconcile_adds_updates_and_removes(store):
