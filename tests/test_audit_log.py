@@ -94,6 +94,53 @@ def test_audit_verify_notices_a_removed_row():
     assert audit.verify_chain() is not None
 
 
+def test_entries_written_during_a_check_do_not_break_it(monkeypatch):
+    """The portal keeps working while an operator runs `audit_verify`: an entry
+    appended in the middle of the walk is no broken link (the check used to
+    compare a head read after the walk with the rows read before it)."""
+    for number in range(3):
+        audit.record(None, "test.before", number=number)
+    content_hash = audit.entry_content_hash
+    written = []
+
+    def hash_while_the_portal_writes(entry):
+        if not written:
+            written.append(entry.pk)  # record() below hashes through here too
+            audit.record(None, "test.meanwhile")
+        return content_hash(entry)
+
+    monkeypatch.setattr(audit, "entry_content_hash", hash_while_the_portal_writes)
+    assert audit.verify_chain() is None
+    monkeypatch.undo()
+    assert AuditEntry.objects.filter(action="test.meanwhile").exists()
+    assert audit.verify_chain() is None
+
+
+def test_audit_verify_notices_a_row_added_without_the_head():
+    """A row appended behind the application's back, its links made right, is
+    still found: real appends move the head in the same transaction."""
+    entries = [audit.record(None, "test.event", number=n) for n in range(3)]
+    forged = AuditEntry(
+        created_at=entries[-1].created_at,
+        action="test.forged",
+        previous_hash=entries[-1].entry_hash,
+        detail={},
+    )
+    forged.entry_hash = audit.entry_content_hash(forged)
+    forged.save()
+    broken = audit.verify_chain()
+    assert broken.entry_id == forged.pk
+    assert "without moving the chain's head" in broken.reason
+
+
+def test_audit_verify_notices_a_removed_head():
+    """Entries without the chain's head (made by a migration) are reported."""
+    audit.record(None, "test.event")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM security_auditchainhead")
+    assert "head is missing" in audit.verify_chain().reason
+
+
 def test_audit_verify_notices_a_chain_rewritten_and_re_hashed():
     """Someone with write access to the database edits an entry and re-hashes every
     entry after it and the head: each link holds, but without the portal's key

@@ -117,11 +117,20 @@ class BrokenLink:
 
 
 def verify_chain() -> BrokenLink | None:
-    """Walk the chain oldest first; return the first broken link, or None."""
+    """Walk the chain oldest first; return the first broken link, or None.
+
+    The portal keeps writing while an operator checks, so the head is read before
+    the walk and again after it. Every entry is linked to the one before, but the
+    head's length and seal are compared where the walk passes the last entry the
+    first read named (entries written meanwhile come after it); an entry after the
+    last one the second read names was added without the head, which every real
+    append moves in the same transaction."""
+    head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
     previous = GENESIS_HASH
     seal = ""
     last_id = None
     count = 0
+    at_head = (0, "") if head is None or head.last_entry_id is None else None
     for entry in AuditEntry.objects.order_by("id").iterator():
         if entry.previous_hash != previous:
             return BrokenLink(entry.pk, "previous hash does not match the row before")
@@ -131,13 +140,17 @@ def verify_chain() -> BrokenLink | None:
         seal = seal_after(seal, entry.pk, entry.entry_hash)
         last_id = entry.pk
         count += 1
-    head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
-    if head is None:
-        return None
-    if head.last_entry_id != last_id or head.length != count:
+        if head is not None and entry.pk == head.last_entry_id:
+            at_head = (count, seal)
+    if head is None:  # made by a migration; only an empty log may lack it
+        return None if last_id is None else BrokenLink(last_id, "the head is missing")
+    if at_head is None or at_head[0] != head.length:
         return BrokenLink(head.last_entry_id, "rows are missing from the end")
-    if head.seal != seal:
+    if at_head[1] != head.seal:
         return BrokenLink(
             head.last_entry_id, "the chain was re-hashed without the portal's key"
         )
+    moved = AuditChainHead.objects.get(pk=HEAD_ID)
+    if last_id is not None and last_id > (moved.last_entry_id or 0):
+        return BrokenLink(last_id, "rows were added without moving the chain's head")
     return None
