@@ -160,14 +160,17 @@ def reencode_image(name: str, data: bytes, content_type: str) -> bytes:
                 image.load()
                 image = ImageOps.exif_transpose(image)
                 out = io.BytesIO()
+                # No optimize=True: a second pass over the picture that saves a
+                # tenth of the bytes at twice the time (a 12-megapixel phone
+                # photo: 313 → 176 ms), which the citizen waits for.
                 if expected == "JPEG":
                     if image.mode not in ("RGB", "L"):
                         image = image.convert("RGB")
-                    image.save(out, "JPEG", quality=88, optimize=True)
+                    image.save(out, "JPEG", quality=88)
                 else:
                     if image.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):
                         image = image.convert("RGBA")
-                    image.save(out, "PNG", optimize=True)
+                    image.save(out, "PNG")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_big from None
     except ValidationError:
