@@ -15,6 +15,7 @@ from django.db import DatabaseError, connections
 
 from search.backends import get_backend
 from search.backends.base import SearchRequest, SearchUnavailable
+from search.staff import FACETS
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +27,6 @@ def warm_in_background() -> threading.Thread:
 
 
 def warm() -> None:
-    from search.staff import FACETS
-
     try:
         get_backend().search(
             SearchRequest(kind="petitions", query="法院", facets=list(FACETS))

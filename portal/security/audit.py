@@ -126,11 +126,12 @@ def verify_chain() -> BrokenLink | None:
     last one the second read names was added without the head, which every real
     append moves in the same transaction."""
     head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
+    named = head.last_entry_id if head else None
     previous = GENESIS_HASH
     seal = ""
     last_id = None
     count = 0
-    at_head = (0, "") if head is None or head.last_entry_id is None else None
+    at_head = (0, "")  # (length, seal) where the walk passed the entry head named
     for entry in AuditEntry.objects.order_by("id").iterator():
         if entry.previous_hash != previous:
             return BrokenLink(entry.pk, "previous hash does not match the row before")
@@ -140,11 +141,11 @@ def verify_chain() -> BrokenLink | None:
         seal = seal_after(seal, entry.pk, entry.entry_hash)
         last_id = entry.pk
         count += 1
-        if head is not None and entry.pk == head.last_entry_id:
+        if entry.pk == named:
             at_head = (count, seal)
     if head is None:  # made by a migration; only an empty log may lack it
         return None if last_id is None else BrokenLink(last_id, "the head is missing")
-    if at_head is None or at_head[0] != head.length:
+    if at_head[0] != head.length:
         return BrokenLink(head.last_entry_id, "rows are missing from the end")
     if at_head[1] != head.seal:
         return BrokenLink(
