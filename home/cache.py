@@ -21,6 +21,7 @@ from django.core.cache import caches
 from django.utils.translation import get_language
 
 from home.conf import page_cache_alias, page_cache_seconds
+from portal.cache import Generation
 from portal.display import display_mode_for
 
 logger = logging.getLogger(__name__)
@@ -34,13 +35,13 @@ def page_cache():
     return caches[page_cache_alias()]
 
 
+#: Replaced whenever anything a public page shows changes (home.signals).
+PAGES = Generation(GENERATION_KEY, page_cache)
+
+
 def current_generation() -> str:
-    cache = page_cache()
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        cache.set(GENERATION_KEY, generation, None)
-    return generation
+    # Redis unreachable: a token of its own, under which nothing is found.
+    return PAGES.current() or uuid.uuid4().hex
 
 
 def lookup(name: str, *parts) -> tuple[str | None, object]:
@@ -66,7 +67,7 @@ def store(key: str | None, value, timeout) -> None:
 
 def invalidate_pages(**kwargs) -> None:
     """Forget every cached page (a signal receiver, hence **kwargs)."""
-    page_cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+    PAGES.replace()
 
 
 def cache_key(request, generation: str) -> str:

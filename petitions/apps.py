@@ -9,7 +9,13 @@ class PetitionsConfig(AppConfig):
     def ready(self):
         from PIL import Image
 
+        from portal import admin_sidebar
+
         from . import conf, signals  # noqa: F401 - connects the audit receivers
+        from .models import UnitMembership
+
+        # The workspace's menu items are shown to the members of units.
+        admin_sidebar.watch(UnitMembership)
 
         # Pillow refuses pictures over twice this many pixels outright and warns
         # above it; our upload check refuses above it before decoding.

@@ -8,7 +8,10 @@ decide for themselves what an uncountable attempt means.
 """
 
 import logging
+import uuid
+from collections.abc import Callable
 
+from django.core.cache import BaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -71,3 +74,29 @@ class TolerantRedisCache(RedisCache):
     touch = _tolerant("touch", lambda args, kwargs: False)
     delete = _tolerant("delete", lambda args, kwargs: False)
     delete_many = _tolerant("delete_many", lambda args, kwargs: None)
+
+
+class Generation:
+    """A token that stands for "what was kept under me is current".
+
+    Kept values carry the token in their keys; replacing the token forgets all of
+    them at once, in every process that reads it from the same cache, without
+    knowing which ones there are. ``current()`` is None while that cache cannot
+    keep a token (Redis unreachable): keep nothing then."""
+
+    def __init__(self, key: str, cache: Callable[[], BaseCache]):
+        self.key = key
+        self._cache = cache
+
+    def current(self) -> str | None:
+        cache = self._cache()
+        token = cache.get(self.key)
+        if token is None:
+            # ``add``: of two processes that both found none, one token wins.
+            cache.add(self.key, uuid.uuid4().hex, None)
+            token = cache.get(self.key)
+        return token
+
+    def replace(self, **kwargs) -> None:
+        """A new token (also a signal receiver, hence ``**kwargs``)."""
+        self._cache().set(self.key, uuid.uuid4().hex, None)

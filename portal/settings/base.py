@@ -198,6 +198,9 @@ WAGTAILADMIN_LOGIN_URL = "security_sign_in"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 # The admin would ask releases.wagtail.org for news: nothing leaves from staff pages.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Staff pictures from the portal's own default, never Gravatar: that would hand a
+# third party a hash of each staff member's address (and the CSP blocks it anyway).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "txt"]
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
