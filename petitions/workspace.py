@@ -33,6 +33,7 @@ from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from portal.security import audit
+from portal.widgets import InlineSelect
 
 from . import access, actions
 from .models import (
@@ -125,16 +126,28 @@ def queue(user, name):
 
 class FilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("status"), required=False, choices=[("", "—"), *Status.choices]
+        widget=InlineSelect,
+        label=_("status"),
+        required=False,
+        choices=[("", "—"), *Status.choices],
     )
     category = forms.ModelChoiceField(
-        label=_("category"), required=False, queryset=Category.objects.all()
+        widget=InlineSelect,
+        label=_("category"),
+        required=False,
+        queryset=Category.objects.all(),
     )
     channel = forms.ChoiceField(
-        label=_("channel"), required=False, choices=[("", "—"), *Channel.choices]
+        widget=InlineSelect,
+        label=_("channel"),
+        required=False,
+        choices=[("", "—"), *Channel.choices],
     )
     unit = forms.ModelChoiceField(
-        label=_("unit"), required=False, queryset=Unit.objects.none()
+        widget=InlineSelect,
+        label=_("unit"),
+        required=False,
+        queryset=Unit.objects.none(),
     )
     received_from = forms.DateField(
         label=_("received from"),
@@ -256,20 +269,32 @@ class ActionForm(forms.Form):
         label=_("procedure to use"), required=False, widget=forms.Textarea
     )
     category = forms.ModelChoiceField(
+        widget=InlineSelect,
         label=_("classify as (leave empty to keep)"),
         required=False,
         queryset=Category.objects.all(),
     )
-    handler = forms.ModelChoiceField(label=_("handler"), required=False, queryset=None)
+    handler = forms.ModelChoiceField(
+        widget=InlineSelect, label=_("handler"), required=False, queryset=None
+    )
     unit = forms.ModelChoiceField(
-        label=_("unit"), required=False, queryset=Unit.objects.all()
+        widget=InlineSelect,
+        label=_("unit"),
+        required=False,
+        queryset=Unit.objects.all(),
     )
     outcome = forms.ChoiceField(
-        label=_("outcome"), required=False, choices=[("", "—"), *Outcome.choices]
+        widget=InlineSelect,
+        label=_("outcome"),
+        required=False,
+        choices=[("", "—"), *Outcome.choices],
     )
     days = forms.IntegerField(label=_("days"), required=False, min_value=1)
     to_unit = forms.ModelChoiceField(
-        label=_("ordered unit"), required=False, queryset=Unit.objects.none()
+        widget=InlineSelect,
+        label=_("ordered unit"),
+        required=False,
+        queryset=Unit.objects.none(),
     )
     due_on = forms.DateField(
         label=_("feedback due"),
