@@ -69,6 +69,28 @@ def test_web_server_start_up_stops_with_one_line_naming_the_setting():
     ]
 
 
+LOADED_AND_SET_ASIDE = """
+import gc, sys
+import portal.wsgi
+from django.urls import get_resolver
+patterns = get_resolver().url_patterns
+print(gc.get_freeze_count(), "petitions.workspace" in sys.modules,
+      any(o is patterns for o in gc.get_objects()))
+"""
+
+
+def test_a_web_process_loads_every_view_and_sets_it_aside_before_serving():
+    """Gunicorn's import of the application loads every URL module and view (an
+    error there stops start-up, not a first request), and freezes what it loaded:
+    Python's full collections, which stop every thread of the process while they
+    walk each object, leave those objects out."""
+    result = production(["-c", LOADED_AND_SET_ASIDE], **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    frozen, views_loaded, patterns_collected = result.stdout.split()
+    assert int(frozen) > 100_000
+    assert (views_loaded, patterns_collected) == ("True", "False")
+
+
 def test_a_malformed_proxy_list_is_named():
     """FORWARDED_ALLOW_IPS with a typo stops start-up naming the variable."""
     result = manage("check", FORWARDED_ALLOW_IPS="10.0.0.300", **PRODUCTION_ENV)
