@@ -79,6 +79,18 @@ def test_static_stylesheet_is_served(client, demo_site):
     assert response.status_code == 200
 
 
+def test_the_browser_tab_shows_the_portals_own_icon(client, demo_site):
+    """Every page names its icon, so no browser asks for a missing /favicon.ico
+    (a 404 and a warning in the log for each new visitor), and the icon is ours."""
+    for path in ("/", "/en/", "/petitions/new/", "/account/sign-in/"):
+        body = client.get(path).content.decode()
+        (icon,) = re.findall(r'<link rel="icon" href="([^"]+)"', body)
+        assert icon.startswith("/static/") and icon.endswith(".svg"), path
+    response = client.get(icon)
+    assert response.status_code == 200
+    assert b"<svg" in b"".join(response.streaming_content)
+
+
 @pytest.mark.parametrize(
     "path,lang", [("/en/petitions/new/", "en"), ("/petitions/new/", "zh-Hans")]
 )
