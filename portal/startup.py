@@ -28,9 +28,9 @@ def start_or_stop(start, exit_code: int = 1):
 def settle_loaded_code() -> None:
     """Import every view, then set what is loaded aside from garbage collection.
 
-    A process holds about 280,000 objects once Django, Wagtail and the views are
+    A process holds about 235,000 objects once Django, Wagtail and the views are
     loaded, and they live as long as it does. Python's full collection walks all
-    of them, every few dozen staff pages, for about 140 ms in which no thread of
+    of them, every few dozen staff pages, for 110–150 ms in which no thread of
     the process runs: a submission that arrived then waited for it. Frozen
     (``gc.freeze``), they are left out of every collection, which then walks only
     what requests made since. Done before the first request, so nothing a request
