@@ -1,7 +1,7 @@
 """Wire cache invalidation to everything that changes what a public page shows,
 and keep new translations of reviewed facts out of sight until reviewed."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -22,6 +22,7 @@ from home.models import (
     SiteNotice,
     Topic,
 )
+from portal.cache import forget_on_change
 
 
 def translations_start_as_drafts(sender, source_obj, target_obj, **kwargs):
@@ -44,23 +45,21 @@ def connect() -> None:
     page_unpublished.connect(invalidate_pages, dispatch_uid=f"{uid}.unpublished")
     post_page_move.connect(invalidate_pages, dispatch_uid=f"{uid}.moved")
     post_delete.connect(invalidate_pages, sender=Page, dispatch_uid=f"{uid}.deleted")
-    for model in (
-        Topic,
-        Region,
-        Office,
-        ContactPerson,
-        SiteNotice,
-        NavigationSettings,
-        Site,
-        # Pages show images and link documents by their current title and file;
-        # a redirect changes where an old address leads.
-        get_image_model(),
-        get_document_model(),
-        Redirect,
-    ):
-        for signal in (post_save, post_delete):
-            signal.connect(
-                invalidate_pages,
-                sender=model,
-                dispatch_uid=f"{uid}.{signal is post_save}.{model.__name__}",
-            )
+    forget_on_change(
+        invalidate_pages,
+        [
+            Topic,
+            Region,
+            Office,
+            ContactPerson,
+            SiteNotice,
+            NavigationSettings,
+            Site,
+            # Pages show images and link documents by their current title and file;
+            # a redirect changes where an old address leads.
+            get_image_model(),
+            get_document_model(),
+            Redirect,
+        ],
+        uid,
+    )

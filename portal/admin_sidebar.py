@@ -22,7 +22,7 @@ from collections import OrderedDict
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed
 from django.utils.translation import get_language
 from wagtail.admin.templatetags import wagtailadmin_tags
 from wagtail.models import (
@@ -34,7 +34,7 @@ from wagtail.signals import post_page_move
 from wagtail.users.models import UserProfile
 
 from home.cache import page_cache
-from portal.cache import Generation
+from portal.cache import Generation, forget_on_change
 
 MENUS = Generation("admin-menu-generation", page_cache)
 #: At most this long before a kept menu is built again, whatever happened.
@@ -79,13 +79,7 @@ def forget_menus(**kwargs) -> None:
 
 def watch(*models) -> None:
     """Forget the kept menus whenever a row of ``models`` is saved or deleted."""
-    for model in models:
-        for signal in (post_save, post_delete):
-            signal.connect(
-                forget_menus,
-                sender=model,
-                dispatch_uid=f"admin_sidebar.{signal is post_save}.{model._meta.label}",
-            )
+    forget_on_change(forget_menus, models, "admin_sidebar")
 
 
 def install() -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.core.cache import BaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db.models.signals import post_delete, post_save
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -100,3 +101,15 @@ class Generation:
     def replace(self, **kwargs) -> None:
         """A new token (also a signal receiver, hence ``**kwargs``)."""
         self._cache().set(self.key, uuid.uuid4().hex, None)
+
+
+def forget_on_change(forget, models, uid: str) -> None:
+    """Call ``forget`` (a signal receiver) whenever a row of ``models`` is saved
+    or deleted: what was kept from those rows is stale."""
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget,
+                sender=model,
+                dispatch_uid=f"{uid}.{signal is post_save}.{model._meta.label}",
+            )
