@@ -110,6 +110,14 @@ def screenshot(request):
 STAFF_PASSWORD = "correct horse battery staple 42"
 
 
+def follow(page, action) -> None:
+    """Run action (a click or a key press) and return once the page it opens has
+    loaded. A click alone returns before the navigation starts, so a check made
+    straight after it may still read the page being left."""
+    with page.expect_navigation():
+        action()
+
+
 @pytest.fixture
 def staff_client_for(db):
     """Factory: a test client for `user` whose session passed password and code.

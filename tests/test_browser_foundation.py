@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.conftest import follow
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -17,16 +19,14 @@ def test_phone_reader_switches_language_and_text_size(
     screenshot(page, "home-zh")
 
     normal_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
-    page.get_by_role("button", name="大字号、高对比度").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="大字号、高对比度").click)
     assert "display-large" in page.locator("html").get_attribute("class")
     large_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert large_size > normal_size * 1.3
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "home-zh-large")
 
-    page.get_by_role("link", name="English").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("link", name="English").click)
     assert page.url == live_server.url + "/en/"
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Public Legal Services Portal"

@@ -7,6 +7,8 @@ import io
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.conftest import follow
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AUDITED = {
@@ -65,22 +67,22 @@ def test_phone_journey_home_guide_channel_directory(
     assert page.locator("h1").inner_text() == "法律服务门户"
     screenshot(page, "1-home")
 
-    page.get_by_role("link", name="被拖欠工资怎么办").first.click()
+    follow(page, page.get_by_role("link", name="被拖欠工资怎么办").first.click)
     assert page.locator("h1").inner_text() == "被拖欠工资怎么办"
     assert page.locator(".statute").first.is_visible()
     screenshot(page, "2-guide")
 
     help_section = page.locator("section.related--channels")
-    help_section.get_by_role("link", name="12333劳动保障咨询热线").click()
+    follow(page, help_section.get_by_role("link", name="12333劳动保障咨询热线").click)
     assert page.locator("h1").inner_text() == "12333劳动保障咨询热线"
     assert page.get_by_role("link", name="12333").first.get_attribute("href") == (
         "tel:12333"
     )
     screenshot(page, "3-channel")
 
-    page.get_by_role("link", name="办事渠道").last.click()
+    follow(page, page.get_by_role("link", name="办事渠道").last.click)
     page.get_by_label("渠道类型").select_option("hotline")
-    page.get_by_role("button", name="查看结果").click()
+    follow(page, page.get_by_role("button", name="查看结果").click)
     assert "kind=hotline" in page.url
     badges = page.locator(".card .badge").all_inner_texts()
     assert badges and set(badges) == {"服务热线"}

@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 
+from tests.conftest import follow
 from tests.intake_files import jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,8 +38,7 @@ def test_phone_user_submits_with_a_photo_then_tracks_it(
     page = phone_page
     page.goto(f"{live_server.url}{prefix}/petitions/new/")
     assert page.locator("html").get_attribute("lang") == lang
-    page.locator("a[href$='/petitions/new/legal-consultation/']").click()
-    page.wait_for_load_state()
+    follow(page, page.locator("a[href$='/petitions/new/legal-consultation/']").click)
     assert page.locator(".guidance li").count() >= 1
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.fill("[name=name]", "周九")
@@ -48,8 +48,7 @@ def test_phone_user_submits_with_a_photo_then_tracks_it(
     page.set_input_files("[name=attachments]", str(photo_file))
     page.check("[name=consent]")
     screenshot(page, f"form-{lang}")
-    page.locator("form.petition-form button.button--primary").click()
-    page.wait_for_load_state()
+    follow(page, page.locator("form.petition-form button.button--primary").click)
     tracking_no = page.locator("#tracking-no").inner_text()
     access_code = page.locator("#access-code").inner_text()
     assert len(access_code) >= 8 and tracking_no.count("-") == 2
@@ -58,8 +57,7 @@ def test_phone_user_submits_with_a_photo_then_tracks_it(
     page.goto(f"{live_server.url}{prefix}/petitions/track/")
     page.fill("[name=tracking_no]", tracking_no.lower())
     page.fill("[name=access_code]", access_code)
-    page.locator("form.track-form button[type=submit]").click()
-    page.wait_for_load_state()
+    follow(page, page.locator("form.track-form button[type=submit]").click)
     assert tracking_no not in page.url and access_code not in page.url
     assert status_word in page.locator(".status").inner_text()
     assert page.locator(".timeline li").count() == 1

@@ -7,6 +7,7 @@ from django.core.cache import cache
 
 from petitions.models import Category, Petition
 from petitions.workflow import Role
+from tests.conftest import follow
 from tests.loop_fixtures import member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,8 +33,7 @@ def act(page, action, fill=None, select=None):
         form.locator(f"[name={name}]").fill(value)
     for name, value in (select or {}).items():
         form.locator(f"[name={name}]").select_option(value)
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    follow(page, form.locator("button[type=submit]").click)
 
 
 def test_the_whole_loop_in_a_browser(
@@ -52,8 +52,7 @@ def test_the_whole_loop_in_a_browser(
     page.fill("[name=subject]", "电话咨询立案进度")
     page.fill("textarea[name=description]", "来电询问去年提交的起诉状是否已经立案。")
     page.check("[name=consent]")
-    page.locator("form:has([name=channel]) button[type=submit]").click()
-    page.wait_for_load_state()
+    follow(page, page.locator("form:has([name=channel]) button[type=submit]").click)
     tracking_no = page.locator("#tracking-no").inner_text()
     access_code = page.locator("#access-code").inner_text()
     page.goto("about:blank")
@@ -63,8 +62,7 @@ def test_the_whole_loop_in_a_browser(
     context, page = staff_page(browser, live_server, staff_client_for(handler))
     page.goto(f"{live_server.url}/admin/petitions/work/mine/")
     page.goto(f"{live_server.url}/admin/petitions/work/unit/")
-    page.locator(f"a:has-text('{tracking_no}')").click()
-    page.wait_for_load_state()
+    follow(page, page.locator(f"a:has-text('{tracking_no}')").click)
     act(page, "accept")
     act(page, "assign", select={"handler": str(handler.pk)})
     act(page, "start")
@@ -87,12 +85,10 @@ def test_the_whole_loop_in_a_browser(
     phone.goto(f"{live_server.url}/petitions/track/")
     phone.fill("[name=tracking_no]", tracking_no)
     phone.fill("[name=access_code]", access_code)
-    phone.locator("form.track-form button[type=submit]").click()
-    phone.wait_for_load_state()
+    follow(phone, phone.locator("form.track-form button[type=submit]").click)
     assert "三月立案" in phone.locator(".reply").inner_text()
     assert "起诉状副本" in phone.locator(".timeline").inner_text()
     phone.check("#rating-satisfied")
-    phone.locator("form.rating-form button[type=submit]").click()
-    phone.wait_for_load_state()
+    follow(phone, phone.locator("form.rating-form button[type=submit]").click)
     assert petition.ratings.get().verdict == "satisfied"
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -3,6 +3,7 @@
 import pytest
 
 from search.backends import get_backend
+from tests.conftest import follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,8 +50,7 @@ def test_search_page_on_a_phone(live_server, demo_site, guides, phone_page, scre
     page = phone_page
     page.goto(live_server.url + "/search/")
     page.get_by_label("要查找的词语").fill("拖欠")
-    page.get_by_role("button", name="搜索", exact=True).click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="搜索", exact=True).click)
     assert page.locator(".search-hit").count() == 2
     assert page.locator(".search-hit mark").first.inner_text() == "拖欠"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -95,7 +95,6 @@ def test_enter_in_a_field_sends_the_request_not_the_guide_search(
     page = phone_page
     page.goto(live_server.url + "/petitions/new/other/")
     page.locator("input[name=subject]").fill("工资")
-    page.locator("input[name=subject]").press("Enter")
-    page.wait_for_load_state()
+    follow(page, lambda: page.locator("input[name=subject]").press("Enter"))
     assert "/petitions/new/other/" in page.url
     assert len(page.context.pages) == 1

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.security.roles import sync_roles
 
-from .conftest import STAFF_PASSWORD
+from .conftest import STAFF_PASSWORD, follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,17 +50,17 @@ def test_enrol_then_sign_in_with_a_code(
     assert "/account/sign-in/" in phone_page.url
     phone_page.fill("input[name=username]", "browser-handler")
     phone_page.fill("input[name=password]", STAFF_PASSWORD)
-    phone_page.click(".security-panel button[type=submit]")
-    phone_page.wait_for_url("**/account/enrol/")
+    follow(phone_page, phone_page.locator(".security-panel button[type=submit]").click)
+    assert phone_page.url.endswith("/account/enrol/")
     assert phone_page.locator(".security-qr svg").count() == 1
     screenshot(phone_page, "enrol")
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     phone_page.fill("input[name=otp_token]", current_code(device))
-    phone_page.click(".security-panel button[type=submit]")
+    follow(phone_page, phone_page.locator(".security-panel button[type=submit]").click)
     assert phone_page.locator(".security-codes li").count() == 10
     screenshot(phone_page, "backup-codes")
-    phone_page.click(".security-panel a.button")
-    phone_page.wait_for_url("**/admin/")
+    follow(phone_page, phone_page.locator(".security-panel a.button").click)
+    assert phone_page.url.endswith("/admin/")
     phone_page.wait_for_load_state("networkidle")
     phone_page.goto("about:blank")  # no request in flight when the database resets
     assert violations == []
