@@ -6,7 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home.sitemaps import PortalSitemap
-from home.views import robots_txt
+from home.views import favicon, robots_txt
 from petitions.api import api as petitions_api
 from petitions.transparency import transparency_page
 from portal import views
@@ -19,6 +19,7 @@ urlpatterns = [
         "sitemap.xml", sitemap, {"sitemaps": {"pages": PortalSitemap}}, name="sitemap"
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("display/", views.display_mode, name="display_mode"),
     path("api/v1/", petitions_api.urls),

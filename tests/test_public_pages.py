@@ -89,6 +89,9 @@ def test_the_browser_tab_shows_the_portals_own_icon(client, demo_site):
     response = client.get(icon)
     assert response.status_code == 200
     assert b"<svg" in b"".join(response.streaming_content)
+    # A client that asks for /favicon.ico without reading the link finds it too.
+    asked = client.get("/favicon.ico")
+    assert asked.status_code == 302 and asked["Location"] == icon
 
 
 @pytest.mark.parametrize(
