@@ -11,6 +11,10 @@ over a year from ``petitions.demo_history``), then the scheduler's daily planner
 statistics task, as a running portal has it. ``--configured-db`` uses the database
 the settings name instead (DATABASE_URL), adding the history only if it is absent.
 
+The workspace's queues are timed for a superuser (no scope) and for the head of
+the top unit with the most petitions (the scope applies: the petitions of that unit
+and every unit below it, plus those the head received as first contact).
+
 Prints p50/p95 in milliseconds and the query count for each page, rendered through
 Django's test client (middleware, 2FA gate and templates included, no network),
 with DEBUG off unless the environment says otherwise.
@@ -76,18 +80,40 @@ def main() -> None:
     )
 
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
 
-    user, _ = get_user_model().objects.get_or_create(
-        username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+    from petitions.models import Unit, UnitMembership
+    from petitions.workflow import Role
+    from portal.security.roles import UNIT_HEAD
+
+    def signed_in(username, **defaults):
+        """A client whose session passed password and second factor."""
+        user, _ = get_user_model().objects.get_or_create(
+            username=username, defaults={"is_staff": True, **defaults}
+        )
+        device = TOTPDevice.objects.filter(
+            user=user
+        ).first() or TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client, user
+
+    staff, _ = signed_in("bench-admin", is_superuser=True)
+    # The head of the top unit with the most petitions: the queues' scope applies.
+    head, head_user = signed_in("bench-head")
+    head_user.groups.add(Group.objects.get(name=UNIT_HEAD))
+    top = max(
+        Unit.get_root_nodes(),
+        key=lambda unit: Petition.objects.filter(
+            unit__path__startswith=unit.path
+        ).count(),
     )
-    device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
-        user=user, name="bench", confirmed=True
-    )
-    staff = Client(HTTP_HOST="localhost")
-    staff.force_login(user)
-    session = staff.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    UnitMembership.objects.get_or_create(user=head_user, unit=top, role=Role.HEAD)
+    in_scope = Petition.objects.filter(unit__path__startswith=top.path).count()
+    print(f"head of {top.name}: {in_scope} petitions in scope")
     public = Client(HTTP_HOST="localhost")
 
     def transparency_uncached():
@@ -114,6 +140,10 @@ def main() -> None:
             "workspace, all, linked only",
             lambda: staff.get("/admin/petitions/work/all/?linked=on"),
         ),
+        ("head: all in scope", lambda: head.get("/admin/petitions/work/all/")),
+        ("head: all, page 20", lambda: head.get("/admin/petitions/work/all/?page=20")),
+        ("head: own unit", lambda: head.get("/admin/petitions/work/unit/")),
+        ("head: overdue", lambda: head.get("/admin/petitions/work/overdue/")),
     ]
     print(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     for label, fetch in pages:

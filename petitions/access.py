@@ -35,10 +35,10 @@ def _memberships(user) -> list:
     )
 
 
-def _below_any(paths, field="path") -> Q | None:
+def _below_any(paths) -> Q | None:
     if not paths:
         return None
-    return reduce(or_, (Q(**{f"{field}__startswith": path}) for path in paths))
+    return reduce(or_, (Q(path__startswith=path) for path in paths))
 
 
 def search_scope(user) -> list[str] | None:
@@ -70,9 +70,11 @@ def petitions_in_scope(user):
     # The first-contact person follows what they received to the end (首问负责),
     # wherever it was routed.
     condition = Q(first_contact=user)
-    below = _below_any(search_scope(user) or [], field="unit__path")
+    below = _below_any(search_scope(user) or [])
     if below is not None:
-        condition |= below
+        # The units as a list of numbers (a subquery), not a join: the queues
+        # then count and page from the petitions' index without their units.
+        condition |= Q(unit__in=Unit.objects.filter(below).values("pk"))
     return Petition.objects.filter(condition)
 
 

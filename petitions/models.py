@@ -3,8 +3,11 @@
 A petition changes only through ``petitions.actions``; every change leaves an Event.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +18,7 @@ from portal.security.crypto import EncryptedTextField
 
 from . import conf
 from .search_hooks import TreePlacementWatched
-from .workflow import Action, Role, Status
+from .workflow import HANDLING, Action, Role, Status
 
 
 def in_english() -> bool:
@@ -390,6 +393,11 @@ class Outcome(models.TextChoices):
     NOT_REMIT = "not_remit", _("Not our remit")
 
 
+#: The queues' stand-in for "no running clock" (finished, answered, waiting for
+#: materials): a date after every real deadline, so such petitions sort last.
+NO_DEADLINE = datetime.date(9999, 12, 31)
+
+
 @quick_choice_labels
 class Petition(models.Model):
     """One request from the public, whatever channel it came by: the register's row.
@@ -422,6 +430,7 @@ class Petition(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="petitions",
+        db_index=False,  # petition_unit_status begins with it
     )
     first_contact = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -467,6 +476,22 @@ class Petition(models.Model):
     due_at = models.DateField(_("due"), null=True, blank=True)
     expected_by = models.DateField(_("expected by"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    # The running deadline, kept by the database from the status and the two
+    # dates, so that a queue is read in order from an index (``petition_queue``)
+    # instead of sorting every petition in scope. The database computes it: an
+    # instance saved with a new status shows the old value until it is read again.
+    queue_deadline = models.GeneratedField(
+        expression=Coalesce(
+            models.Case(
+                models.When(status=Status.RECEIVED, then=models.F("accept_by")),
+                models.When(status__in=sorted(HANDLING), then=models.F("due_at")),
+            ),
+            models.Value(NO_DEADLINE),
+        ),
+        output_field=models.DateField(),
+        db_persist=True,
+        verbose_name=_("deadline"),
+    )
 
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -521,6 +546,23 @@ class Petition(models.Model):
             models.Index(
                 fields=["status", "expected_by", "unit"], name="petition_status_due"
             ),
+            # A queue's page in the queue's order, and its count, from the index
+            # alone: the scope (unit, first contact) and the status are in it.
+            models.Index(
+                fields=[
+                    "queue_deadline",
+                    "-received_at",
+                    "-id",
+                    "unit",
+                    "status",
+                    "first_contact",
+                ],
+                name="petition_queue",
+            ),
+            # A unit's own queue counted from the index alone.
+            models.Index(
+                fields=["unit", "status", "first_contact"], name="petition_unit_status"
+            ),
             models.Index(fields=["due_at"], name="petition_due_at"),
             models.Index(fields=["accept_by"], name="petition_accept_by"),
             # Exact lookup of a petitioner, and "wrote before?" for the repeat rate.
@@ -564,6 +606,12 @@ class Petition(models.Model):
     @property
     def is_joint(self) -> bool:
         return self.co_signers > 0
+
+    @property
+    def running_deadline(self) -> datetime.date | None:
+        """The deadline the clock runs towards as last read; None when none runs."""
+        deadline = self.queue_deadline
+        return None if deadline == NO_DEADLINE else deadline
 
     @property
     def region_name(self) -> str:

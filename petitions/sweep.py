@@ -30,12 +30,10 @@ from .models import (
     SweepNotice,
     Unit,
 )
-from .workflow import OPEN, Role, Status
+from .workflow import HANDLING, OPEN, Role, Status
 
 #: Days before a deadline when the reminder goes out.
 REMIND_DAYS = 3
-
-HANDLING = (Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS)
 
 
 @dataclass

@@ -60,6 +60,9 @@ OPEN = frozenset(
     }
 )
 FINISHED = frozenset({Status.CLOSED, Status.WITHDRAWN})
+#: Where the handling clock runs towards ``due_at`` (paused while waiting for
+#: materials; before acceptance the clock is ``accept_by``).
+HANDLING = frozenset({Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS})
 STAFF = frozenset({Role.RECEPTION, Role.HANDLER, Role.HEAD, Role.SUPERVISOR})
 WORKERS = frozenset({Role.HANDLER, Role.HEAD})
 LEADERS = frozenset({Role.HEAD, Role.SUPERVISOR})

@@ -12,18 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import (
-    Case,
-    DateField,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -51,8 +40,6 @@ from .models import (
 from .sweep import REMIND_DAYS
 from .workflow import FINISHED, TRANSITIONS, Action, Role, Status, allowed_actions
 
-HANDLING = (Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS)
-
 QUEUES = {
     "mine": _("My queue"),
     "unit": _("Unit queue"),
@@ -75,29 +62,9 @@ class WorkspaceMixin(WagtailAdminTemplateMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def with_deadline(queryset):
-    """Annotate the running deadline and whether it has passed."""
-    today = timezone.localdate()
-    queryset = queryset.annotate(
-        deadline=Case(
-            When(status=Status.RECEIVED, then=F("accept_by")),
-            When(status__in=HANDLING, then=F("due_at")),
-            default=None,
-            output_field=DateField(),
-        )
-    )
-    return queryset.annotate(
-        overdue=Case(
-            When(deadline__lt=today, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    )
-
-
 def queue(user, name):
     today = timezone.localdate()
-    petitions = with_deadline(access.petitions_in_scope(user))
+    petitions = access.petitions_in_scope(user)
     unfinished = petitions.exclude(status__in=FINISHED)
     if name == "mine":
         return unfinished.filter(Q(handler=user) | Q(first_contact=user))
@@ -107,11 +74,11 @@ def queue(user, name):
         return unfinished.filter(unit__in=access.own_units(user))
     if name == "due-soon":
         return unfinished.filter(
-            deadline__gte=today,
-            deadline__lte=today + datetime.timedelta(days=REMIND_DAYS),
+            queue_deadline__gte=today,
+            queue_deadline__lte=today + datetime.timedelta(days=REMIND_DAYS),
         )
     if name == "overdue":
-        return unfinished.filter(deadline__lt=today)
+        return unfinished.filter(queue_deadline__lt=today)
     if name == "supervision":
         ordered = SupervisionOrder.objects.filter(feedback_at__isnull=True)
         return unfinished.filter(pk__in=ordered.values("petition"))
@@ -183,7 +150,7 @@ class FilterForm(forms.Form):
         if data["received_to"]:
             queryset = queryset.filter(received_at__date__lte=data["received_to"])
         if data["overdue"]:
-            queryset = queryset.filter(overdue=1)
+            queryset = queryset.filter(queue_deadline__lt=timezone.localdate())
         if data["joint"]:
             queryset = queryset.filter(co_signers__gt=0)
         if data["anonymous"]:
@@ -214,12 +181,11 @@ QUEUE_PAGE_SIZE = 50
 
 def listed_petitions(ids: list[int]) -> list[Petition]:
     """The petitions of one page of a queue, in the order of ``ids``, with what
-    the list shows. The queue is ordered on the petitions' numbers alone, and
-    only its page is read whole: sorting every petition in scope with its
-    category and unit rows attached was most of a long queue's time. A petition
-    deleted between the two reads is left out."""
+    the list shows. The queue's order is read from an index as numbers alone,
+    and only its page is read whole. A petition deleted between the two reads is
+    left out."""
     rows = (
-        with_deadline(Petition.objects.filter(pk__in=ids))
+        Petition.objects.filter(pk__in=ids)
         .select_related("category", "unit")
         .annotate(is_linked=has_links())
         .in_bulk()
@@ -242,10 +208,9 @@ class QueueView(WorkspaceMixin, TemplateView):
             raise Http404
         form = FilterForm(self.request.GET or None, user=self.request.user)
         petitions = form.apply(queue(self.request.user, name))
-        # Overdue first: an overdue deadline is earlier than any other.
-        ordered = petitions.order_by(
-            F("deadline").asc(nulls_last=True), "-received_at", "-pk"
-        )
+        # Overdue first: an overdue deadline is earlier than any other. The
+        # order is the index ``petition_queue``'s, so the page is read from it.
+        ordered = petitions.order_by("queue_deadline", "-received_at", "-pk")
         # A number that is not a page shows the first page, one past the end the last.
         numbers = Paginator(ordered.values_list("pk", flat=True), QUEUE_PAGE_SIZE)
         page = numbers.get_page(self.request.GET.get("page"))

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -455,3 +456,93 @@ def test_a_petition_deleted_while_its_queue_is_read_is_left_out(tree):
     numbers = [gone.pk, kept.pk]
     gone.delete()
     assert [petition.pk for petition in listed_petitions(numbers)] == [kept.pk]
+
+
+ACCEPT_BY, DUE = datetime.date(2026, 11, 25), datetime.date(2027, 1, 22)
+
+
+@pytest.mark.parametrize(
+    "status, deadline",
+    [
+        (Status.RECEIVED, ACCEPT_BY),
+        (Status.ACCEPTED, DUE),
+        (Status.ASSIGNED, DUE),
+        (Status.IN_PROGRESS, DUE),
+        (Status.WAITING, None),  # the clock is paused
+        (Status.REPLIED, None),
+        (Status.ANSWERED, None),
+        (Status.NOT_ACCEPTED, None),
+        (Status.CLOSED, None),
+        (Status.WITHDRAWN, None),
+    ],
+)
+def test_the_queue_deadline_is_the_one_the_clock_runs_towards(tree, status, deadline):
+    """The database keeps each petition's running deadline from its status and
+    dates; a petition without one sorts after every deadline."""
+    from petitions.models import Petition
+
+    petition = make_petition(tree["a"], accept_by=ACCEPT_BY, due_at=DUE)
+    Petition.objects.filter(pk=petition.pk).update(status=status)
+    petition.refresh_from_db()
+    assert petition.running_deadline == deadline
+    ordered = Petition.objects.filter(pk=petition.pk) | Petition.objects.filter(
+        pk=make_petition(tree["a"], accept_by=datetime.date(9000, 1, 1)).pk
+    )
+    first = ordered.order_by("queue_deadline").first()
+    assert (first == petition) == (deadline is not None)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL keeps its own statistics"
+)
+def test_a_queue_is_read_in_order_from_its_index(tree, people, staff_client_for):
+    """Once SQLite has statistics, a queue's page of numbers is read from the
+    index in the queue's order (no sort of every petition in scope) and its count
+    from an index alone (no wide petition row read)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from petitions.models import Petition
+    from portal.tasks import refresh_planner_statistics
+
+    first = make_petition(tree["a"], accept_by=ACCEPT_BY)
+    fields = {
+        field.attname: getattr(first, field.attname)
+        for field in Petition._meta.concrete_fields
+        if not field.primary_key and not field.generated
+    }
+    Petition.objects.bulk_create(
+        Petition(
+            **{
+                **fields,
+                "tracking_no": f"QUEUE-{number:05d}",
+                "unit_id": tree["ab"[number % 2]].pk,
+                "status": [Status.RECEIVED, Status.CLOSED][number % 3 == 0],
+                "accept_by": ACCEPT_BY + datetime.timedelta(days=number % 40),
+            }
+        )
+        for number in range(3000)
+    )
+    refresh_planner_statistics.call()
+    head = staff_client_for(people["head_city"])
+    handler = staff_client_for(people["handler_a"])
+    plans = []
+    with connection.cursor() as cursor:
+        for client, queue in ((head, "all"), (handler, "unit"), (head, "overdue")):
+            with CaptureQueriesContext(connection) as queries:
+                assert "QUEUE-" in listed(client, queue)
+            for query in queries:
+                if (
+                    query["sql"].startswith(
+                        ('SELECT "petitions_petition"."id" AS "pk"', "SELECT COUNT(*)")
+                    )
+                    and "petitions_petition" in query["sql"]
+                ):
+                    cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                    plans.append(" | ".join(row[-1] for row in cursor.fetchall()))
+    assert len(plans) == 6, plans
+    for plan in plans:
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+        petitions_read = plan.split(" | LIST SUBQUERY")[0]  # not the units'
+        assert "INDEX petition_queue" in petitions_read or (
+            "COVERING INDEX petition_unit_status" in petitions_read
+        ), plan
