@@ -19,9 +19,9 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from portal.admin_menu import GatedMenuItem
+from portal.admin_page import AdminPageMixin
 from portal.security import audit
 from portal.security.personal_data import mask_id_number, mask_phone
 
@@ -153,9 +153,6 @@ def refused(request, refusal: Refusal):
 
 
 class RefusingMixin:
-    def get_breadcrumbs_items(self):
-        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
-
     def dispatch(self, request, *args, **kwargs):
         try:
             self.period, self.unit, self.today = read_request(request)
@@ -227,7 +224,7 @@ def _bucket_label(day: date, grain: str) -> str:
     return day.strftime("%m-%d") if grain == "week" else day.strftime("%Y-%m")
 
 
-class DashboardView(RefusingMixin, WagtailAdminTemplateMixin, TemplateView):
+class DashboardView(RefusingMixin, AdminPageMixin, TemplateView):
     """Headline panels, the trend, breakdowns and the overdue list for one scope."""
 
     page_title = _("Figures")
@@ -338,7 +335,7 @@ def listed_petitions(request, period, unit, today):
     )
 
 
-class FigurePetitionsView(RefusingMixin, WagtailAdminTemplateMixin, TemplateView):
+class FigurePetitionsView(RefusingMixin, AdminPageMixin, TemplateView):
     """The petitions one number counts, identifiers masked."""
 
     page_title = _("Petitions behind a figure")

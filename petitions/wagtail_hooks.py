@@ -20,11 +20,11 @@ from wagtail import hooks
 from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import DeleteView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal.admin_menu import GatedMenuItem
+from portal.admin_page import AdminPageMixin
 
 from . import access, actions, workspace
 from .forms import RegistrationForm
@@ -50,7 +50,7 @@ class ReceptionOnlyMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class RegisterPetitionView(ReceptionOnlyMixin, WagtailAdminTemplateMixin, FormView):
+class RegisterPetitionView(ReceptionOnlyMixin, AdminPageMixin, FormView):
     """A letter, visit, phone call or WeChat message enters the register here."""
 
     page_title = _("Register a request")
@@ -72,7 +72,7 @@ class RegisterPetitionView(ReceptionOnlyMixin, WagtailAdminTemplateMixin, FormVi
         return redirect("petitions_admin_receipt")
 
 
-class ReceiptView(ReceptionOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class ReceiptView(ReceptionOnlyMixin, AdminPageMixin, TemplateView):
     """The receipt handed to the citizen: number and code, printed once."""
 
     page_title = _("Receipt")
@@ -97,7 +97,7 @@ class ReceiptView(ReceptionOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
         )
 
 
-class LatestPetitionsView(ReceptionOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class LatestPetitionsView(ReceptionOnlyMixin, AdminPageMixin, TemplateView):
     """The 100 latest petitions, identifiers masked (issue 6 adds the workspace)."""
 
     page_title = _("Latest petitions")

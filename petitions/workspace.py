@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from portal.admin_page import AdminPageMixin
 from portal.security import audit
 from portal.widgets import InlineSelect
 
@@ -55,7 +55,7 @@ def works_in_units(user) -> bool:
     return access.search_scope(user) != []
 
 
-class WorkspaceMixin(WagtailAdminTemplateMixin):
+class WorkspaceMixin(AdminPageMixin):
     def dispatch(self, request, *args, **kwargs):
         if not works_in_units(request.user):
             raise PermissionDenied

@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from portal.admin_page import AdminPageMixin
 from portal.security.crypto import DecryptionError, decrypt, encrypt
 from search.backends import get_backend
 from search.backends.base import SearchRequest
@@ -244,7 +244,7 @@ class StaffOnlyMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class PetitionSearchView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class PetitionSearchView(StaffOnlyMixin, AdminPageMixin, TemplateView):
     page_title = gettext_lazy("Search petitions")
     header_icon = "search"
     template_name = "search/admin/petition_search.html"
