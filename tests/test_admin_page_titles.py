@@ -43,3 +43,15 @@ def test_a_petition_is_headed_with_its_number(otp_client, tree):
     petition = make_petition(tree["a"])
     response = otp_client.get(reverse("petitions_admin_detail", args=[petition.pk]))
     assert petition.tracking_no in header(response.content.decode())
+
+
+def test_the_admins_tab_names_the_portal_with_its_icon(otp_client, tree):
+    """The browser tab reads "<page> - 法律服务门户" with the portal's icon,
+    not Wagtail's name and bird."""
+    html = otp_client.get(reverse("petitions_admin_queue", args=["all"])).content
+    html = html.decode()
+    assert re.search(r"<title>\s*范围内全部\s*-\s*法律服务门户\s*</title>", html)
+    assert "Wagtail</title>" not in html
+    (icon,) = re.findall(r'<link rel="icon" href="([^"]+)"', html)
+    assert icon.startswith("/static/") and icon.endswith(".svg")
+    assert "wagtailadmin/images/favicon.ico" not in html
