@@ -614,6 +614,12 @@ class Petition(models.Model):
         return None if deadline == NO_DEADLINE else deadline
 
     @property
+    def overdue(self) -> bool:
+        """Whether the running deadline (as last read) has passed."""
+        deadline = self.running_deadline
+        return deadline is not None and deadline < timezone.localdate()
+
+    @property
     def region_name(self) -> str:
         from .regions import region_name
 
