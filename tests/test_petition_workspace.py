@@ -299,6 +299,34 @@ def test_filters_by_category_channel_unit_date_and_flags(
     only([reviewed], under_review="on")
 
 
+def test_date_filters_take_whole_days_in_the_portal_time_zone(
+    tree, people, staff_client_for
+):
+    """A day is the court's day (Beijing time): a petition at 23:59 belongs to that
+    day and one at 00:01 to the next, though both fall on one day in UTC."""
+    late = make_petition(
+        tree["a"], received_at=datetime.datetime.fromisoformat("2026-11-20T23:59+08:00")
+    )
+    early = make_petition(
+        tree["a"], received_at=datetime.datetime.fromisoformat("2026-11-21T00:01+08:00")
+    )
+    client = staff_client_for(people["head_city"])
+
+    def shown(**filters):
+        page = listed(client, "all", **filters)
+        return {p.tracking_no for p in (late, early) if p.tracking_no in page}
+
+    assert shown(received_to="2026-11-20") == {late.tracking_no}
+    assert shown(received_from="2026-11-21") == {early.tracking_no}
+    assert shown(received_from="2026-11-20", received_to="2026-11-20") == {
+        late.tracking_no
+    }
+    assert shown(received_from="2026-11-20", received_to="2026-11-21") == {
+        late.tracking_no,
+        early.tracking_no,
+    }
+
+
 def test_detail_shows_the_full_record(tree, people, staff_client_for):
     """E-mail, case number, party complained about, co-signers, language,
     privacy notice version and region are all on the detail page."""
