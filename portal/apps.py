@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from portal import admin_sidebar
+        from portal import admin_shortcuts, admin_sidebar
 
         admin_sidebar.install()
+        admin_shortcuts.install()
