@@ -108,11 +108,24 @@ class Recorder:
         return unexpected
 
 
+#: Where a staff request lands without a valid session: never an expected answer.
+SIGN_IN = "/account/sign-in/"
+
+
+def outcome(response) -> int | str:
+    """The answer's status, or "signed out" for a page or redirect to sign-in."""
+    if response.url.path.startswith(SIGN_IN) or response.headers.get(
+        "location", ""
+    ).startswith(SIGN_IN):
+        return "signed out"
+    return response.status_code
+
+
 async def timed(recorder, endpoint, call):
     started = time.perf_counter()
     try:
         response = await call()
-        status = response.status_code
+        status = outcome(response)
     except httpx.HTTPError as error:
         response, status = None, type(error).__name__
     recorder.add(endpoint, time.perf_counter() - started, status)
@@ -260,8 +273,18 @@ class StaffSession:
             self.cookies[name.strip()] = rest.split(";", 1)[0]
         return response
 
-    async def get(self, path, **kwargs):
+    async def get(self, path, follow=False, **kwargs):
+        """GET ``path``; with ``follow``, its redirects too, with this session's
+        cookies (httpx's own following drops a Cookie header set by hand, so a
+        followed page would be asked for signed out)."""
         response = await self.client.get(path, headers=self._headers(path), **kwargs)
+        for _ in range(5 if follow else 0):
+            if not response.is_redirect:
+                break
+            self._keep(response)
+            target = response.url.join(response.headers["location"])
+            path = target.raw_path.decode()
+            response = await self.client.get(path, headers=self._headers(path))
         return self._keep(response)
 
     async def post(self, path, data):
@@ -295,7 +318,7 @@ async def staff(number, base, deadline, recorder, cookie):
                 "staff search",
                 # The box's words go to the results' sealed address, as from the form.
                 lambda q=query: session.get(
-                    "/admin/petition-search/", params={"q": q}, follow_redirects=True
+                    "/admin/petition-search/", params={"q": q}, follow=True
                 ),
             )
             await asyncio.sleep(rng.uniform(0.5, 2))
