@@ -465,7 +465,7 @@ async def run(args, cookies, categories):
             for n in range(args.citizens)
         ),
         *(
-            staff(n, args.base, deadline, recorder, cookies[n])
+            staff(n, args.staff_base or args.base, deadline, recorder, cookies[n])
             for n in range(args.staff)
         ),
     )
@@ -476,6 +476,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--base", default=os.environ.get("STACK_URL", "http://127.0.0.1:8000")
+    )
+    parser.add_argument(
+        "--staff-base",
+        default=os.environ.get("STACK_STAFF_URL"),
+        help="where staff pages are served, if not at --base (the stack's staff pool)",
     )
     parser.add_argument("--citizens", type=int, default=100)
     parser.add_argument("--staff", type=int, default=10)
@@ -508,6 +513,11 @@ def main(argv=None) -> int:
     print(
         f"{args.citizens} citizens and {args.staff} staff "
         f"for {args.seconds:.0f} s on {args.base}"
+        + (
+            f" (staff on {args.staff_base})"
+            if args.staff_base not in (None, args.base)
+            else ""
+        )
     )
     recorder, elapsed = asyncio.run(run(args, cookies, categories))
     unexpected = recorder.report(elapsed)

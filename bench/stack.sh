@@ -5,8 +5,9 @@
 #
 # Starts PostgreSQL and Elasticsearch (tests/services/*.sh, on free ports, data under
 # /var/tmp), Redis (Debian's redis-server), RQ workers (django-tasks-rq) and gunicorn
-# with $WEB_WORKERS workers of $WEB_THREADS threads on portal.settings.production
-# with throw-away secrets.
+# with $WEB_WORKERS workers of $WEB_THREADS threads (and $STAFF_WORKERS of
+# $STAFF_THREADS for staff pages) on portal.settings.production with throw-away
+# secrets.
 # Writes the environment to $STACK_DIR/stack.env, then runs COMMAND with it (or waits
 # for Ctrl-C). Everything it started is stopped at the end, whatever happens.
 set -euo pipefail
@@ -16,6 +17,12 @@ ROOT=$PWD
 WEB_WORKERS=${WEB_WORKERS:-3}
 WEB_THREADS=${WEB_THREADS:-6}
 RQ_WORKERS=${RQ_WORKERS:-2}
+# A second gunicorn for staff pages (/admin/, /staff/, /account/), at a lower CPU
+# priority, as the proxy routes them in production (README: Production deployment);
+# bench/load.py sends its staff there. 0: staff share the citizens' processes.
+STAFF_WORKERS=${STAFF_WORKERS:-2}
+STAFF_THREADS=${STAFF_THREADS:-4}
+STAFF_NICE=${STAFF_NICE:-5}
 export STACK_DIR=${STACK_DIR:-/var/tmp/portal-stack-$$}
 export SERVICES_DIR=$STACK_DIR/services
 mkdir -p "$SERVICES_DIR" "$STACK_DIR/logs"
@@ -59,7 +66,7 @@ trap 'exit 130' INT TERM
 portal/bin/require redis-server redis-server "Redis (task queue and cache)"
 bash tests/services/postgres.sh start
 bash tests/services/elasticsearch.sh start
-read -r WEB_PORT REDIS_PORT <<<"$(free_ports 2)"
+read -r WEB_PORT REDIS_PORT STAFF_PORT <<<"$(free_ports 3)"
 
 # Append-only file, as production should run it: a restart keeps the queued jobs.
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly yes \
@@ -84,6 +91,7 @@ export LOG_LEVEL=WARNING
 export PYTHONUNBUFFERED=1
 export STACK_DIR=$STACK_DIR
 export STACK_URL=http://127.0.0.1:$WEB_PORT
+export STACK_STAFF_URL=http://127.0.0.1:$( ((STAFF_WORKERS > 0)) && echo "$STAFF_PORT" || echo "$WEB_PORT")
 export PG_DATA=$(cat "$SERVICES_DIR/postgres.workdir")/data
 export ES_WORKDIR=$(cat "$SERVICES_DIR/elasticsearch.workdir")
 ENV
@@ -125,12 +133,23 @@ $ROOT/.venv/bin/gunicorn portal.wsgi --bind "127.0.0.1:$WEB_PORT" \
   --keep-alive 10 --forwarded-allow-ips 127.0.0.1 --timeout 30 \
   --pid "$STACK_DIR/gunicorn.pid" --error-logfile "$STACK_DIR/logs/gunicorn.log" &
 PIDS+=($!)
+if ((STAFF_WORKERS > 0)); then
+  nice -n "$STAFF_NICE" $ROOT/.venv/bin/gunicorn portal.wsgi --bind "127.0.0.1:$STAFF_PORT" \
+    --workers "$STAFF_WORKERS" --threads "$STAFF_THREADS" --worker-class gthread \
+    --keep-alive 10 --forwarded-allow-ips 127.0.0.1 --timeout 30 \
+    --pid "$STACK_DIR/gunicorn-staff.pid" --error-logfile "$STACK_DIR/logs/gunicorn-staff.log" &
+  PIDS+=($!)
+fi
 
 for ((i = 0; i < 100; i++)); do
   curl -sf -o /dev/null "$STACK_URL/healthz" && break
   sleep 0.3
 done
 curl -sf -o /dev/null "$STACK_URL/healthz" || { tail -n 30 "$STACK_DIR/logs/gunicorn.log" >&2; exit 1; }
+for ((i = 0; i < 100; i++)); do
+  curl -sf -o /dev/null "$STACK_STAFF_URL/healthz" && break
+  sleep 0.3
+done
 # Measure a settled portal: the jobs seeding queued (the pages' search index, the
 # reference index, the demo petitions) run before COMMAND starts.
 $PY -c 'import sys; sys.path.insert(0, "bench"); import load; load.setup_django()
@@ -141,7 +160,7 @@ print(f"stack: queue settled in {load.queue_drained():.0f} s", file=sys.stderr)'
 # load (its own addresses) reach every process before COMMAND starts.
 $PY bench/load.py --citizens 20 --staff 5 --seconds 10 --first 60000 >"$STACK_DIR/logs/warm-up.log" 2>&1 ||
   { tail -n 20 "$STACK_DIR/logs/warm-up.log" >&2; exit 1; }
-echo "stack: portal on $STACK_URL ($WEB_WORKERS web workers × $WEB_THREADS threads, $RQ_WORKERS RQ workers); env in $STACK_DIR/stack.env" >&2
+echo "stack: portal on $STACK_URL ($WEB_WORKERS web workers × $WEB_THREADS threads, $RQ_WORKERS RQ workers)$( ((STAFF_WORKERS > 0)) && echo ", staff pages on $STACK_STAFF_URL ($STAFF_WORKERS × $STAFF_THREADS, nice $STAFF_NICE)"); env in $STACK_DIR/stack.env" >&2
 
 # In the background, so a signal stops the stack at once rather than after COMMAND.
 if (($#)); then
