@@ -125,31 +125,29 @@ for ((i = 1; i <= RQ_WORKERS; i++)); do
 done
 $PY manage.py run_scheduler >"$STACK_DIR/logs/scheduler.log" 2>&1 &
 echo $! >"$STACK_DIR/scheduler.pid"
-# Threads as in the Procfile. Idle connections are kept longer than the load
-# generator keeps them (httpx: 5 s), so a request is never sent on a connection
-# the server is closing at that moment (browsers retry those; httpx does not).
-$ROOT/.venv/bin/gunicorn portal.wsgi --bind "127.0.0.1:$WEB_PORT" \
-  --workers "$WEB_WORKERS" --threads "$WEB_THREADS" --worker-class gthread \
-  --keep-alive 10 --forwarded-allow-ips 127.0.0.1 --timeout 30 \
-  --pid "$STACK_DIR/gunicorn.pid" --error-logfile "$STACK_DIR/logs/gunicorn.log" &
-PIDS+=($!)
-if ((STAFF_WORKERS > 0)); then
-  nice -n "$STAFF_NICE" $ROOT/.venv/bin/gunicorn portal.wsgi --bind "127.0.0.1:$STAFF_PORT" \
-    --workers "$STAFF_WORKERS" --threads "$STAFF_THREADS" --worker-class gthread \
+# serve NAME PORT WORKERS THREADS NICE: gunicorn, threads as in the Procfile. Idle
+# connections are kept longer than the load generator keeps them (httpx: 5 s), so a
+# request is never sent on a connection the server is closing at that moment
+# (browsers retry those; httpx does not).
+serve() {
+  nice -n "$5" "$ROOT/.venv/bin/gunicorn" portal.wsgi --bind "127.0.0.1:$2" \
+    --workers "$3" --threads "$4" --worker-class gthread \
     --keep-alive 10 --forwarded-allow-ips 127.0.0.1 --timeout 30 \
-    --pid "$STACK_DIR/gunicorn-staff.pid" --error-logfile "$STACK_DIR/logs/gunicorn-staff.log" &
+    --pid "$STACK_DIR/$1.pid" --error-logfile "$STACK_DIR/logs/$1.log" &
   PIDS+=($!)
-fi
-
-for ((i = 0; i < 100; i++)); do
-  curl -sf -o /dev/null "$STACK_URL/healthz" && break
-  sleep 0.3
-done
-curl -sf -o /dev/null "$STACK_URL/healthz" || { tail -n 30 "$STACK_DIR/logs/gunicorn.log" >&2; exit 1; }
-for ((i = 0; i < 100; i++)); do
-  curl -sf -o /dev/null "$STACK_STAFF_URL/healthz" && break
-  sleep 0.3
-done
+}
+# healthy URL NAME: wait until URL/healthz answers, or show NAME's log and stop.
+healthy() {
+  for ((i = 0; i < 100; i++)); do
+    curl -sf -o /dev/null "$1/healthz" && return
+    sleep 0.3
+  done
+  curl -sf -o /dev/null "$1/healthz" || { tail -n 30 "$STACK_DIR/logs/$2.log" >&2; exit 1; }
+}
+serve gunicorn "$WEB_PORT" "$WEB_WORKERS" "$WEB_THREADS" 0
+((STAFF_WORKERS == 0)) || serve gunicorn-staff "$STAFF_PORT" "$STAFF_WORKERS" "$STAFF_THREADS" "$STAFF_NICE"
+healthy "$STACK_URL" gunicorn
+((STAFF_WORKERS == 0)) || healthy "$STACK_STAFF_URL" gunicorn-staff
 # Measure a settled portal: the jobs seeding queued (the pages' search index, the
 # reference index, the demo petitions) run before COMMAND starts.
 $PY -c 'import sys; sys.path.insert(0, "bench"); import load; load.setup_django()

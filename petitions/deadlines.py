@@ -6,11 +6,18 @@ override says otherwise, so a deadline is never lost for want of holiday data.
 """
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import chinese_calendar
+from django.utils import timezone
 
 Overrides = Mapping[date, bool]
+
+
+def day_start(day: date) -> datetime:
+    """The first instant of ``day`` in the portal's time zone: a day as a range of
+    instants (``received_at >= day_start(day)``) that an index on a time serves."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def is_working_day(day: date, overrides: Overrides | None = None) -> bool:

@@ -12,7 +12,7 @@ can link to its list and its export.
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import (
     Case,
@@ -36,6 +36,7 @@ from django.db.models.functions import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .deadlines import day_start
 from .models import (
     Category,
     Channel,
@@ -72,11 +73,7 @@ class Period:
     @property
     def bounds(self) -> tuple[datetime, datetime]:
         """Aware datetimes: the period's first instant and the next day's first."""
-        zone = timezone.get_current_timezone()
-        return (
-            datetime.combine(self.start, time.min, tzinfo=zone),
-            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone),
-        )
+        return day_start(self.start), day_start(self.end + timedelta(days=1))
 
     def buckets(self) -> list[date]:
         """The first day of each week (Monday) or month the trend chart shows."""
@@ -197,10 +194,9 @@ def bucket_counts(queryset, column, starts, grain, measures) -> list[dict]:
     pass (a row falls in the bucket of the first edge it lies before)."""
     if not starts:
         return []
-    zone = timezone.get_current_timezone()
     last = starts[-1]
     after = last + timedelta(days=7) if grain == "week" else add_months(last, 1)
-    edges = [datetime.combine(day, time.min, tzinfo=zone) for day in [*starts, after]]
+    edges = [day_start(day) for day in [*starts, after]]
     bucket = Case(
         *(
             When(**{f"{column}__lt": edge}, then=Value(index))

@@ -615,9 +615,9 @@ class Petition(models.Model):
 
     @property
     def overdue(self) -> bool:
-        """Whether the running deadline (as last read) has passed."""
-        deadline = self.running_deadline
-        return deadline is not None and deadline < timezone.localdate()
+        """Whether the running deadline (as last read) has passed: what the
+        "overdue" queue selects (``NO_DEADLINE`` never passes)."""
+        return self.queue_deadline < timezone.localdate()
 
     @property
     def region_name(self) -> str:

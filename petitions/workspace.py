@@ -25,6 +25,7 @@ from portal.security import audit
 from portal.widgets import InlineSelect
 
 from . import access, actions
+from .deadlines import day_start
 from .models import (
     Category,
     Channel,
@@ -165,11 +166,6 @@ class FilterForm(forms.Form):
         if data["under_review"]:
             queryset = queryset.filter(review_level__gt=0).exclude(status__in=FINISHED)
         return queryset
-
-
-def day_start(day: datetime.date) -> datetime.datetime:
-    """The first instant of a day in the portal's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def has_links():

@@ -9,21 +9,19 @@ that: Wagtail's tag still runs on every page, only its template is not rendered
 again for the same content.
 """
 
-import threading
-from collections import OrderedDict
-
 from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.admin.templatetags import wagtailadmin_tags
+
+from portal.memo import Kept
 
 TEMPLATE = "wagtailadmin/shared/keyboard_shortcuts_dialog.html"
 #: Variants a process keeps: languages × platforms × the user's on/off setting.
 MAX_KEPT = 32
 
 gather = wagtailadmin_tags.keyboard_shortcuts_dialog
-_kept: OrderedDict[tuple, str] = OrderedDict()
-_lock = threading.Lock()
+_kept = Kept(MAX_KEPT)
 
 
 def settled(value):
@@ -40,16 +38,12 @@ def settled(value):
 def keyboard_shortcuts_dialog(context) -> str:
     """Wagtail's ``{% keyboard_shortcuts_dialog %}``, kept (see the docstring)."""
     content = gather(context)
-    key = (get_language(), settled(content))
-    with _lock:
-        html = _kept.get(key)
-    if html is None:
+
+    def render() -> str:
         template = context.template.engine.get_template(TEMPLATE)
-        html = template.render(context.new(content))
-        with _lock:
-            _kept[key] = html
-            while len(_kept) > MAX_KEPT:
-                _kept.popitem(last=False)
+        return template.render(context.new(content))
+
+    html = _kept.get((get_language(), settled(content)), render)
     return mark_safe(html)  # noqa: S308 - Wagtail's template, rendered escaped
 
 

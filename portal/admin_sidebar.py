@@ -15,10 +15,6 @@ nothing is kept while the shared cache is unreachable. The menu only lists
 links: every page still checks its user itself.
 """
 
-import threading
-import time
-from collections import OrderedDict
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -35,6 +31,7 @@ from wagtail.users.models import UserProfile
 
 from home.cache import page_cache
 from portal.cache import Generation, forget_on_change
+from portal.memo import Kept
 
 MENUS = Generation("admin-menu-generation", page_cache)
 #: At most this long before a kept menu is built again, whatever happened.
@@ -42,8 +39,7 @@ MENU_SECONDS = 300
 #: Menus a web process keeps (each 5–20 kB): the most recently used staff.
 MAX_MENUS = 500
 
-_kept: OrderedDict[tuple, tuple[float, str]] = OrderedDict()
-_lock = threading.Lock()
+_kept = Kept(MAX_MENUS, MENU_SECONDS)
 build_sidebar = wagtailadmin_tags.sidebar_props
 
 
@@ -54,27 +50,14 @@ def sidebar_props(context) -> str:
     if generation is None:
         return build_sidebar(context)
     key = (user.pk, get_language(), generation)
-    now = time.monotonic()
-    with _lock:
-        kept = _kept.get(key)
-        if kept is not None and kept[0] > now:
-            _kept.move_to_end(key)
-            return kept[1]
-    props = build_sidebar(context)
-    with _lock:
-        _kept[key] = (now + MENU_SECONDS, props)
-        _kept.move_to_end(key)
-        while len(_kept) > MAX_MENUS:
-            _kept.popitem(last=False)
-    return props
+    return _kept.get(key, lambda: build_sidebar(context))
 
 
 def forget_menus(**kwargs) -> None:
     """Every kept menu is stale (a signal receiver, hence ``**kwargs``)."""
     MENUS.replace()
     transaction.on_commit(MENUS.replace)
-    with _lock:
-        _kept.clear()
+    _kept.clear()
 
 
 def watch(*models) -> None:

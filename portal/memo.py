@@ -1,4 +1,10 @@
-"""Answers several parts of one page need, computed once per request."""
+"""Answers several parts of one page need, computed once per request, and
+answers a web process keeps between requests (``Kept``)."""
+
+import math
+import threading
+import time
+from collections import OrderedDict
 
 #: Where a request, and its signed-in user (see ``remember_per_request``), keep
 #: their answers.
@@ -31,3 +37,35 @@ def per_user(user, key, compute):
     permission cache on the user object, the answer lasts as long as it does."""
     store = getattr(user, MEMO, None)
     return compute() if store is None else _once(store, key, compute)
+
+
+class Kept:
+    """Answers a web process keeps between requests, thread-safe: at most ``size``
+    of them, the least recently used dropped first, each for at most ``seconds``
+    (None: until it is dropped or everything is forgotten)."""
+
+    def __init__(self, size: int, seconds: float | None = None):
+        self.size, self.seconds = size, seconds
+        self._answers: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, compute):
+        """The kept answer for ``key``, or ``compute()`` kept from now on."""
+        now = time.monotonic()
+        with self._lock:
+            kept = self._answers.get(key)
+            if kept is not None and kept[0] > now:
+                self._answers.move_to_end(key)
+                return kept[1]
+        answer = compute()  # outside the lock: other keys need not wait for it
+        until = math.inf if self.seconds is None else now + self.seconds
+        with self._lock:
+            self._answers[key] = (until, answer)
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+        return answer
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
