@@ -39,31 +39,23 @@ def node_cpu_ms(client) -> int:
     return sum(node["process"]["cpu"]["total_in_millis"] for node in nodes.values())
 
 
-def one_round(client, interval: str, documents: list[dict], per_second: float):
+def one_round(client, interval: str, bodies: list[tuple], per_second: float):
+    """``bodies``: (id, engine document), built once for every round."""
     client.options(ignore_status=404).indices.delete(index=INDEX)
     body = PETITIONS.index_body()
     body["settings"] = {**body["settings"], "refresh_interval": interval}
     client.indices.create(index=INDEX, **body)
     helpers.bulk(
         client,
-        (
-            {
-                "_index": INDEX,
-                "_id": doc["id"],
-                "_source": engine_document(PETITIONS, doc),
-            }
-            for doc in documents[:LOADED]
-        ),
+        ({"_index": INDEX, "_id": key, "_source": doc} for key, doc in bodies[:LOADED]),
     )
     client.indices.refresh(index=INDEX)
     client.indices.forcemerge(index=INDEX, max_num_segments=1)
     time.sleep(3)
-    changes = documents[LOADED:]
+    changes = bodies[LOADED:]
     before, started = node_cpu_ms(client), time.monotonic()
-    for number, doc in enumerate(changes):
-        client.index(
-            index=INDEX, id=doc["id"], document=engine_document(PETITIONS, doc)
-        )
+    for number, (key, doc) in enumerate(changes):
+        client.index(index=INDEX, id=key, document=doc)
         if number % 6 == 0:
             client.search(index=INDEX, query={"match": {"subject_words": "工资"}})
         time.sleep(max(0.0, started + (number + 1) / per_second - time.monotonic()))
@@ -89,10 +81,13 @@ def main() -> None:
     if not url:
         sys.exit("set ELASTICSEARCH_URL to the node to measure")
     client = Elasticsearch(url, request_timeout=60)
-    documents = list(petitions(LOADED + options.changes, seed=3))
+    bodies = [
+        (doc["id"], engine_document(PETITIONS, doc))
+        for doc in petitions(LOADED + options.changes, seed=3)
+    ]
     print(f"machine: {os.cpu_count()} cores, {os.uname().machine}")
     for interval in options.intervals:
-        one_round(client, interval, documents, options.per_second)
+        one_round(client, interval, bodies, options.per_second)
 
 
 if __name__ == "__main__":
