@@ -4,9 +4,10 @@ filterable value.
 Words live in three columns by weight class (A: subject/title, B: description/
 summary, C: the rest) so that both SQLite FTS5 (bm25 column weights) and PostgreSQL
 (``setweight`` + ``ts_rank``) rank a title match above a body match. The full-text
-structures themselves are created by the migration for the database in use: an
-external-content FTS5 table kept by triggers on SQLite, a generated ``tsvector``
-column with a GIN index on PostgreSQL.
+structures themselves are created by the migration for the database in use: on
+SQLite an external-content FTS5 table (and a trigram table for phrases) that the
+engine writes with each batch of texts and a trigger empties of deleted ones, on
+PostgreSQL a generated ``tsvector`` column with a GIN index.
 """
 
 from django.conf import settings

@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
@@ -289,6 +289,70 @@ def test_a_change_made_during_a_rebuild_is_kept(store):
     indexing.rebuild("petitions", progress=change_meanwhile)
     assert total("重建期间修改的主题") == 1
     assert get_backend().versions("petitions")["1"] == "new"
+
+
+def full_text_mismatches() -> list[str]:
+    """SQLite: what the FTS5 tables hold that the text rows do not, or lack."""
+    text = "portal_search_searchtext"
+    problems = []
+    with connection.cursor() as cursor:
+        try:  # rank 1: the words index is compared with its content table too
+            cursor.execute(
+                "INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)"
+            )
+            cursor.execute(
+                "INSERT INTO search_phrase(search_phrase) VALUES ('integrity-check')"
+            )
+        except DatabaseError as error:
+            problems.append(f"integrity-check: {error}")
+        cursor.execute(
+            f"SELECT count(*) FROM {text} t LEFT JOIN search_phrase p "
+            "ON p.rowid = t.entry_id WHERE p.compact IS NOT t.compact"
+        )
+        problems += ["a text without its phrase row"] * cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT count(*) FROM search_phrase WHERE rowid NOT IN "
+            f"(SELECT entry_id FROM {text})"
+        )
+        problems += ["a phrase row without its text"] * cursor.fetchone()[0]
+    return problems
+
+
+def test_the_full_text_rows_follow_every_write_rebuild_and_removal(store):
+    """SQLite: the engine writes a batch's FTS5 rows itself (a trigger only removes
+    them); through writes, a change during a rebuild, two rebuilds (the second
+    dropping the first's rows) and removals, the FTS5 tables hold exactly the
+    texts, and a changed petition is no longer found by its old words."""
+    if connection.vendor != "sqlite" or settings.ELASTICSEARCH_URL:
+        pytest.skip("the FTS5 tables of the database engine on SQLite")
+    for number, document in enumerate(petitions(1500, seed=9), start=1000):
+        store[str(number)] = dict(document, id=str(number))
+    store["1"] = dict(store["1"], subject="最初写下的独特主题")
+    indexing.index_now("petitions", list(store))
+    assert total('"最初写下的独特主题"') == 1
+
+    def change_meanwhile(done: int) -> None:
+        if done == 1000:
+            store["1"] = dict(store["1"], subject="重建期间修改的主题", version="new")
+            indexing.index_now("petitions", ["1"])
+
+    indexing.rebuild("petitions", progress=change_meanwhile)
+    indexing.rebuild("petitions")
+    removed = list(store)[-30:]
+    for key in removed:
+        del store[key]
+    get_backend().delete("petitions", removed)
+    store["2"] = dict(store["2"], subject="再次修改的主题", version="again")
+    indexing.index_now("petitions", ["2"])
+
+    assert full_text_mismatches() == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_phrase")
+        assert cursor.fetchone()[0] == len(store)
+    assert total("再次修改的主题") == 1
+    assert total('"最初写下的独特主题"') == total("最初写下的独特主题") == 0
+    assert total("重建期间修改的主题") == 1
+    assert total() == len(store)
 
 
 def test_rebuild_command_shows_progress_and_counts(store):

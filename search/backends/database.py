@@ -158,6 +158,24 @@ def _insert(cursor, table: str, rows: list[dict]) -> None:
         )
 
 
+def _write_full_text(cursor, entry_ids: list[int]) -> None:
+    """SQLite: the FTS5 rows (words, phrase trigrams) of text rows just written, in
+    one statement per table (search/migrations/0010). PostgreSQL generates its
+    tsvector column itself."""
+    if connection.vendor != "sqlite" or not entry_ids:
+        return
+    among = f"FROM {TEXT} WHERE entry_id IN ({_marks(len(entry_ids))})"
+    cursor.execute(
+        "INSERT INTO search_fts(rowid, words_a, words_b, words_c) "
+        f"SELECT entry_id, words_a, words_b, words_c {among}",
+        entry_ids,
+    )
+    cursor.execute(
+        f"INSERT INTO search_phrase(rowid, compact) SELECT entry_id, compact {among}",
+        entry_ids,
+    )
+
+
 def _ranked(plan: SearchPlan) -> bool:
     """Whether matches are ordered by score: only words rank, and a date sort
     ranks by no score, as on Elasticsearch."""
@@ -238,6 +256,7 @@ class DatabaseBackend(SearchBackend):
                         for key, text in zip(keys, texts, strict=True)
                     ],
                 )
+                _write_full_text(cursor, list(ids.values()))
                 _insert(
                     cursor,
                     VALUE,
