@@ -251,12 +251,14 @@ class ElasticsearchBackend(SearchBackend):
         new = self._create_version(spec, loading=True)
         try:
             written = self._load(self._index_actions(spec, new, documents), progress)
-            self.client.indices.put_settings(
+            self.bulk_client.indices.put_settings(
                 index=new, settings={"index": dict.fromkeys(LOADING)}
             )
-            # On disk (a Lucene commit) and searchable before readers see it.
-            self.client.indices.flush(index=new)
-            self.client.indices.refresh(index=new)
+            # On disk (a Lucene commit) and searchable before readers see it: at
+            # a million petitions the flush alone can take longer than a page's
+            # five seconds, so the batch job's timeout applies.
+            self.bulk_client.indices.flush(index=new)
+            self.bulk_client.indices.refresh(index=new)
         except BaseException:
             self.client.indices.delete(index=new, ignore_unavailable=True)
             raise
