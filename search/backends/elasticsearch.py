@@ -262,8 +262,10 @@ class ElasticsearchBackend(SearchBackend):
         except BaseException:
             self.client.indices.delete(index=new, ignore_unavailable=True)
             raise
-        # One call: readers see the old index or the new one, never neither.
-        self.client.indices.update_aliases(
+        # One call: readers see the old index or the new one, never neither. The
+        # swap and the clean-up are the batch job's too: a page's five seconds
+        # running out here would waste a whole load.
+        self.bulk_client.indices.update_aliases(
             actions=[{"remove": {"index": name, "alias": spec.alias}} for name in old]
             + [{"add": {"index": new, "alias": spec.alias}}]
         )
@@ -271,7 +273,7 @@ class ElasticsearchBackend(SearchBackend):
         # The old version, and any left by a rebuild that died half-way.
         for name in self._write_targets(spec):
             if name != new:
-                self.client.indices.delete(index=name, ignore_unavailable=True)
+                self.bulk_client.indices.delete(index=name, ignore_unavailable=True)
         return written
 
     def _load(
