@@ -17,6 +17,7 @@ from bench.search_corpus import petitions
 from search import indexing
 from search.backends import get_backend
 from search.backends.base import SearchRequest, SearchUnavailable
+from search.backends.database import TEXT
 from search.documents import KINDS
 from search.models import SearchEntry
 from search.warmup import warm_in_background
@@ -276,24 +277,29 @@ def test_searches_in_another_thread_see_a_whole_index_throughout_a_rebuild(
         backend.clear("petitions")
 
 
-def test_a_change_made_during_a_rebuild_is_kept(store):
-    """A petition saved while the rebuild runs is found in the rebuilt index."""
-    for number, document in enumerate(petitions(2500, seed=5), start=1000):
-        store[str(number)] = dict(document, id=str(number))
+def change_after_a_thousand(store):
+    """A rebuild's progress callback: petition 1 is changed and indexed as the
+    rebuild passes its first thousand petitions."""
 
     def change_meanwhile(done: int) -> None:
         if done == 1000:
             store["1"] = dict(store["1"], subject="重建期间修改的主题", version="new")
             indexing.index_now("petitions", ["1"])
 
-    indexing.rebuild("petitions", progress=change_meanwhile)
+    return change_meanwhile
+
+
+def test_a_change_made_during_a_rebuild_is_kept(store):
+    """A petition saved while the rebuild runs is found in the rebuilt index."""
+    for number, document in enumerate(petitions(2500, seed=5), start=1000):
+        store[str(number)] = dict(document, id=str(number))
+    indexing.rebuild("petitions", progress=change_after_a_thousand(store))
     assert total("重建期间修改的主题") == 1
     assert get_backend().versions("petitions")["1"] == "new"
 
 
 def full_text_mismatches() -> list[str]:
     """SQLite: what the FTS5 tables hold that the text rows do not, or lack."""
-    text = "portal_search_searchtext"
     problems = []
     with connection.cursor() as cursor:
         try:  # rank 1: the words index is compared with its content table too
@@ -306,13 +312,13 @@ def full_text_mismatches() -> list[str]:
         except DatabaseError as error:
             problems.append(f"integrity-check: {error}")
         cursor.execute(
-            f"SELECT count(*) FROM {text} t LEFT JOIN search_phrase p "
+            f"SELECT count(*) FROM {TEXT} t LEFT JOIN search_phrase p "
             "ON p.rowid = t.entry_id WHERE p.compact IS NOT t.compact"
         )
         problems += ["a text without its phrase row"] * cursor.fetchone()[0]
         cursor.execute(
             f"SELECT count(*) FROM search_phrase WHERE rowid NOT IN "
-            f"(SELECT entry_id FROM {text})"
+            f"(SELECT entry_id FROM {TEXT})"
         )
         problems += ["a phrase row without its text"] * cursor.fetchone()[0]
     return problems
@@ -330,13 +336,7 @@ def test_the_full_text_rows_follow_every_write_rebuild_and_removal(store):
     store["1"] = dict(store["1"], subject="最初写下的独特主题")
     indexing.index_now("petitions", list(store))
     assert total('"最初写下的独特主题"') == 1
-
-    def change_meanwhile(done: int) -> None:
-        if done == 1000:
-            store["1"] = dict(store["1"], subject="重建期间修改的主题", version="new")
-            indexing.index_now("petitions", ["1"])
-
-    indexing.rebuild("petitions", progress=change_meanwhile)
+    indexing.rebuild("petitions", progress=change_after_a_thousand(store))
     indexing.rebuild("petitions")
     removed = list(store)[-30:]
     for key in removed:

@@ -68,7 +68,9 @@ class ElasticsearchBackend(SearchBackend):
             serializer=OrjsonSerializer(),
             **{name: value for name, value in credentials.items() if value},
         )
-        # Bulk loads get longer: a rebuild is a batch job, not a page.
+        # Bulk loads get longer, and so does every step of a rebuild (at a million
+        # petitions its closing flush alone outlasts a page's five seconds, and a
+        # timeout at the swap would waste the whole load): batch jobs, not pages.
         self.bulk_client = self.client.options(request_timeout=120)
         # alias -> (when resolved, the indices behind it), for searches; forgotten
         # when this process moves or drops the index behind an alias.
@@ -254,17 +256,13 @@ class ElasticsearchBackend(SearchBackend):
             self.bulk_client.indices.put_settings(
                 index=new, settings={"index": dict.fromkeys(LOADING)}
             )
-            # On disk (a Lucene commit) and searchable before readers see it: at
-            # a million petitions the flush alone can take longer than a page's
-            # five seconds, so the batch job's timeout applies.
+            # On disk (a Lucene commit) and searchable before readers see it.
             self.bulk_client.indices.flush(index=new)
             self.bulk_client.indices.refresh(index=new)
         except BaseException:
             self.client.indices.delete(index=new, ignore_unavailable=True)
             raise
-        # One call: readers see the old index or the new one, never neither. The
-        # swap and the clean-up are the batch job's too: a page's five seconds
-        # running out here would waste a whole load.
+        # One call: readers see the old index or the new one, never neither.
         self.bulk_client.indices.update_aliases(
             actions=[{"remove": {"index": name, "alias": spec.alias}} for name in old]
             + [{"add": {"index": new, "alias": spec.alias}}]

@@ -6,6 +6,12 @@ from django.db import migrations
 
 TEXT = "portal_search_searchtext"
 
+# Dropped by 0010 (the engine writes these rows per batch); its reverse restores it.
+INSERT_TRIGGER = f"""CREATE TRIGGER search_fts_insert AFTER INSERT ON {TEXT} BEGIN
+        INSERT INTO search_fts(rowid, words_a, words_b, words_c)
+        VALUES (new.entry_id, new.words_a, new.words_b, new.words_c);
+        INSERT INTO search_phrase(rowid, compact) VALUES (new.entry_id, new.compact);
+    END"""
 SQLITE_FORWARD = [
     f"""CREATE VIRTUAL TABLE search_fts USING fts5(
         words_a, words_b, words_c,
@@ -15,11 +21,7 @@ SQLITE_FORWARD = [
     # rows instead of whole documents.
     """CREATE VIRTUAL TABLE search_phrase USING fts5(
         compact, tokenize='trigram', detail='none')""",
-    f"""CREATE TRIGGER search_fts_insert AFTER INSERT ON {TEXT} BEGIN
-        INSERT INTO search_fts(rowid, words_a, words_b, words_c)
-        VALUES (new.entry_id, new.words_a, new.words_b, new.words_c);
-        INSERT INTO search_phrase(rowid, compact) VALUES (new.entry_id, new.compact);
-    END""",
+    INSERT_TRIGGER,
     f"""CREATE TRIGGER search_fts_delete AFTER DELETE ON {TEXT} BEGIN
         INSERT INTO search_fts(search_fts, rowid, words_a, words_b, words_c)
         VALUES ('delete', old.entry_id, old.words_a, old.words_b, old.words_c);

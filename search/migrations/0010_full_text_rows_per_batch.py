@@ -10,11 +10,6 @@ from importlib import import_module
 from django.db import migrations
 
 full_text = import_module("search.migrations.0002_full_text")
-INSERT_TRIGGER = next(
-    statement
-    for statement in full_text.SQLITE_FORWARD
-    if "TRIGGER search_fts_insert" in statement
-)
 
 
 class Migration(migrations.Migration):
@@ -23,6 +18,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunPython(
             full_text._run({"sqlite": ["DROP TRIGGER IF EXISTS search_fts_insert"]}),
-            full_text._run({"sqlite": [INSERT_TRIGGER]}),
+            full_text._run({"sqlite": [full_text.INSERT_TRIGGER]}),
         )
     ]
