@@ -64,7 +64,8 @@ trap stop_all EXIT
 trap 'exit 130' INT TERM
 
 portal/bin/require redis-server redis-server "Redis (task queue and cache)"
-bash tests/services/postgres.sh start
+# Durable, as production runs it: a submission is on disk when it is answered.
+PG_DURABLE=1 bash tests/services/postgres.sh start
 bash tests/services/elasticsearch.sh start
 read -r WEB_PORT REDIS_PORT STAFF_PORT <<<"$(free_ports 3)"
 

@@ -53,19 +53,22 @@ svc_start() {
     >"$WORK/initdb.log" 2>&1 || fail "initdb failed" "$WORK/initdb.log"
   rm -f -- "$WORK/pwfile"
 
-  # Loopback only; durability off because the data is thrown away.
+  # Loopback only; durability off because the data is thrown away, unless
+  # PG_DURABLE=1: bench/stack.sh's production-like stack commits as production
+  # does (each commit waits for its WAL to reach the disk).
   # Sockets go in the (0700) data dir unless its path is too long for a socket.
-  local sockdir="$DATA"
+  local sockdir="$DATA" durability="off"
   (( ${#DATA} < 90 )) || sockdir=""
+  if [[ ${PG_DURABLE:-0} == 1 ]]; then durability="on"; fi
   cat >>"$DATA/postgresql.conf" <<CONF
 
 # --- tests/services/postgres.sh
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$sockdir'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
+fsync = $durability
+synchronous_commit = $durability
+full_page_writes = $durability
 CONF
 
   # pg_ctl -w waits for startup; it detaches the server (setsid) from our session.
