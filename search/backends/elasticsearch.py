@@ -249,21 +249,20 @@ class ElasticsearchBackend(SearchBackend):
         progress: Callable[[int], None] | None = None,
     ) -> int:
         spec = KINDS[kind]
+        indices = self.bulk_client.indices
         old = self._safe_indices(spec)
         new = self._create_version(spec, loading=True)
         try:
             written = self._load(self._index_actions(spec, new, documents), progress)
-            self.bulk_client.indices.put_settings(
-                index=new, settings={"index": dict.fromkeys(LOADING)}
-            )
+            indices.put_settings(index=new, settings={"index": dict.fromkeys(LOADING)})
             # On disk (a Lucene commit) and searchable before readers see it.
-            self.bulk_client.indices.flush(index=new)
-            self.bulk_client.indices.refresh(index=new)
+            indices.flush(index=new)
+            indices.refresh(index=new)
         except BaseException:
-            self.client.indices.delete(index=new, ignore_unavailable=True)
+            indices.delete(index=new, ignore_unavailable=True)
             raise
         # One call: readers see the old index or the new one, never neither.
-        self.bulk_client.indices.update_aliases(
+        indices.update_aliases(
             actions=[{"remove": {"index": name, "alias": spec.alias}} for name in old]
             + [{"add": {"index": new, "alias": spec.alias}}]
         )
@@ -271,7 +270,7 @@ class ElasticsearchBackend(SearchBackend):
         # The old version, and any left by a rebuild that died half-way.
         for name in self._write_targets(spec):
             if name != new:
-                self.bulk_client.indices.delete(index=name, ignore_unavailable=True)
+                indices.delete(index=name, ignore_unavailable=True)
         return written
 
     def _load(
