@@ -98,6 +98,33 @@ def compact_normal(normal: str) -> str:
     return RUN.sub(rf"{RUN_EDGE}\g<0>{RUN_EDGE}", spaced).replace(" ", "")
 
 
+# Every run of GRAM one-token characters is indexed whole too (``grams``): an exact
+# phrase of GRAM such characters is then one term, and a longer one is narrowed by
+# its runs before any positions are read.
+GRAM = 4
+GRAM_RUN = re.compile(rf"[{ONE_CHAR_TOKENS}]{{{GRAM},}}")
+ONE_CHAR_PHRASE = re.compile(rf"[{ONE_CHAR_TOKENS}]{{{GRAM},}}")
+
+
+def grams(normal: str) -> set[str]:
+    """Each run of GRAM characters that are one token each, inside ``normal``."""
+    return {
+        run[start : start + GRAM]
+        for run in GRAM_RUN.findall(normal)
+        for start in range(len(run) - GRAM + 1)
+    }
+
+
+def phrase_grams(phrase: str) -> list[str]:
+    """The runs of GRAM characters that cover an exact phrase made only of
+    one-token characters (none for any other phrase): a text holds the phrase
+    only if it holds them all, and, at GRAM characters, exactly then."""
+    if not ONE_CHAR_PHRASE.fullmatch(phrase):
+        return []
+    starts = sorted({*range(0, len(phrase) - GRAM + 1, GRAM), len(phrase) - GRAM})
+    return [phrase[start : start + GRAM] for start in starts]
+
+
 def _expansions(normal: str):
     """For each piece jieba cuts: () for punctuation or space, else the word first
     and the dictionary words inside it after."""

@@ -232,6 +232,23 @@ def test_a_phrase_never_spans_two_texts(engine):
     assert ids(engine, '"执行款申请人"') == []
 
 
+def test_a_long_phrase_needs_its_characters_in_one_run(engine):
+    """ "失信被执行人" is not found where its two halves stand apart, nor in a text
+    holding one half and another holding the other; "被执行人" still is."""
+    scattered = petition(
+        7,
+        subject="失信被执法人员",
+        description="另一名被执行人已履行。",
+        notes=["列入失信被执"],
+    )
+    engine.upsert("petitions", [scattered])
+    engine.refresh("petitions")
+    assert ids(engine, '"失信被执行人"') == ["1"]
+    assert "7" in ids(engine, '"被执行人"')
+    assert ids(engine, '"失信被执法人员"') == ["7"]
+    assert ids(engine, '"列入失信被执"') == ["7"]
+
+
 def test_short_phrases_of_one_or_two_characters(engine):
     """ "处置" and "異" match inside longer words, as a reader expects of quotes."""
     assert set(ids(engine, '"处置"')) == {"2", "4"}

@@ -110,3 +110,37 @@ def test_the_compact_form_is_the_tokens_side_by_side(text):
         for part in token.findall(normal)
     )
     assert compact_normal(normal) == expected
+
+
+@given(ODD_TEXT, st.data())
+def test_a_phrase_s_runs_of_four_are_in_every_text_that_holds_it(text, data):
+    """The runs of four ideographs that narrow an exact phrase are all among the
+    text's own whenever the text holds the phrase, so narrowing never loses a
+    match; a phrase of exactly four is a run of the text exactly when the text
+    holds it."""
+    normal = normalize(text)
+    held = search_text.grams(normal)
+    start = data.draw(st.integers(0, len(normal)))
+    phrase = normal[start : start + data.draw(st.integers(4, 12))]
+    runs = search_text.phrase_grams(phrase)
+    assert set(runs) <= held
+    for gram in held:
+        assert gram in normal and search_text.phrase_grams(gram) == [gram]
+    if runs:
+        covered = {
+            start + offset
+            for start in range(len(phrase))
+            for offset in range(4)
+            if phrase[start : start + 4] in runs
+        }
+        assert covered == set(range(len(phrase)))
+
+
+def test_runs_of_four_cover_a_long_phrase_and_skip_other_phrases():
+    """失信被执行人 is narrowed by 失信被执 and 被执行人; phrases with a space,
+    letters, or fewer than four ideographs are left to positions alone."""
+    assert search_text.phrase_grams("失信被执行人") == ["失信被执", "被执行人"]
+    assert search_text.phrase_grams("财产处置") == ["财产处置"]
+    for phrase in ("执行款", "财产 处置", "wage", "2024年工资"):
+        assert search_text.phrase_grams(phrase) == []
+    assert search_text.grams("被执行人,执行款") == {"被执行人"}

@@ -9,7 +9,7 @@ the stored source text, so both engines show identical highlights.
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -24,6 +24,8 @@ SORTS = ("relevance", "newest", "deadline")
 MAX_PER_PAGE = 100
 # Engines refuse deep pages (Elasticsearch's result window); nobody reads page 500.
 MAX_RESULT_WINDOW = 10_000
+# Values shown per facet, most frequent first.
+FACET_SIZE = 50
 
 
 class SearchUnavailable(Exception):
@@ -185,6 +187,19 @@ def recognise_lookup(text: str) -> dict[str, str]:
 
 def _has_alnum(text: str) -> bool:
     return any(char.isalnum() for char in text)
+
+
+def facet_lists(
+    counts: Mapping[str, int], names: list[str]
+) -> dict[str, list[tuple[str, int]]]:
+    """Counts per value of the ``name=value`` lines asked for, most frequent first
+    then by value, as Elasticsearch's terms aggregation orders them."""
+    facets = {name: [] for name in names}
+    for line, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        name, _, value = line.partition("=")
+        if name in facets and len(facets[name]) < FACET_SIZE:
+            facets[name].append((value, count))
+    return facets
 
 
 def plan_request(request: SearchRequest) -> SearchPlan:

@@ -16,7 +16,7 @@ sees an empty, half-built or mixed index.
 import json
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -49,13 +49,13 @@ from .base import (
     SearchPlan,
     SearchResult,
     SearchUnavailable,
+    facet_lists,
     utc_iso,
 )
 from .columns import Columns, EntryColumns
 
 BATCH = 1000
 CHUNK = 5000
-FACET_SIZE = 50
 ENTRY = SearchEntry._meta.db_table
 VALUE = SearchValue._meta.db_table
 TEXT = SearchText._meta.db_table
@@ -641,19 +641,6 @@ def tally(cursor, names: list[str], first: int = 0, last: int = 0):
         # than line by line in Python.
         counts.update("\n".join(row[-1] for row in chunk).split("\n"))
     return total, facet_lists(counts, names), page
-
-
-def facet_lists(
-    counts: Mapping[str, int], names: list[str]
-) -> dict[str, list[tuple[str, int]]]:
-    """Counts per value of the ``name=value`` lines asked for, most frequent first
-    then by value, as Elasticsearch's terms aggregation orders them."""
-    facets = {name: [] for name in names}
-    for line, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        name, _, value = line.partition("=")
-        if name in facets and len(facets[name]) < FACET_SIZE:
-            facets[name].append((value, count))
-    return facets
 
 
 def _json(value):

@@ -20,15 +20,24 @@ from elasticsearch import helpers as es_helpers
 from elasticsearch.dsl import Q, Search
 from elasticsearch.serializer import OrjsonSerializer
 
-from search.documents import KINDS, WEIGHTS, Kind, text_values
-from search.text import index_forms
+from search.documents import KINDS, WEIGHTS, Kind, facet_lines, text_values
+from search.text import grams, index_forms, phrase_grams
 
-from .base import Hit, SearchBackend, SearchPlan, SearchResult, SearchUnavailable
+from .base import (
+    Hit,
+    SearchBackend,
+    SearchPlan,
+    SearchResult,
+    SearchUnavailable,
+    facet_lists,
+)
 
 logger = logging.getLogger("search.elasticsearch")
 BULK_CHUNK = 1000
 LOADING = {"refresh_interval": "-1", "translog.durability": "async"}
-FACET_SIZE = 50
+# Values counted by the one facets aggregation, of every keyword field; each facet
+# asked keeps its FACET_SIZE most frequent afterwards.
+FACET_VALUES = 10_000
 # How long a search trusts the alias as it last resolved it. A resolved name that
 # a rebuild has since deleted makes the search fail whole and resolve again; one
 # the rebuild could not delete is read at most this long after the swap.
@@ -36,12 +45,18 @@ ALIAS_TRUSTED_SECONDS = 1.0
 
 
 def engine_document(kind: Kind, document: dict) -> dict:
-    """The source plus, for each text field, its segmented words and exact text."""
+    """The source plus each text field's segmented words (copied by the engine
+    into ``words``), every text's exact form and its runs of ideographs, and the
+    facet values."""
     body = dict(document)
+    exact = []
     for name in kind.text_fields:
         forms = [index_forms(value) for value in text_values(document.get(name))]
         body[f"{name}_words"] = [words for words, _ in forms]
-        body[f"{name}_exact"] = [normal for _, normal in forms]
+        exact += [normal for _, normal in forms]
+    body["exact"] = exact
+    body["grams"] = " ".join(set().union(*map(grams, exact)))
+    body["facets"] = facet_lines(kind, document)
     return body
 
 
@@ -316,30 +331,33 @@ class ElasticsearchBackend(SearchBackend):
 
     # Searching ----------------------------------------------------------------
 
-    def build_query(self, plan: SearchPlan) -> Q:
-        """The plan in the query DSL: required words, phrases, exclusions, filters."""
+    def build_query(self, plan: SearchPlan, ranked: bool = True) -> Q:
+        """The plan in the query DSL: required words, phrases, exclusions, filters.
+
+        Ranked, the words are asked of each text field by its weight; unranked (for
+        the counts) of the one field holding every text's words."""
         kind = plan.kind
-        words_fields = [
-            f"{name}_words^{WEIGHTS[weight]}"
-            for name, weight in kind.text_fields.items()
-        ]
-        exact_fields = [f"{name}_exact" for name in kind.text_fields]
-        word_queries = [
-            Q("multi_match", query=word, fields=words_fields, type="best_fields")
-            for word in plan.parsed.words
-        ]
+        if ranked:
+            words_fields = [
+                f"{name}_words^{WEIGHTS[weight]}"
+                for name, weight in kind.text_fields.items()
+            ]
+            word_queries = [
+                Q("multi_match", query=word, fields=words_fields, type="best_fields")
+                for word in plan.parsed.words
+            ]
+        else:
+            word_queries = [Q("match", words=word) for word in plan.parsed.words]
         must = word_queries
         if plan.match_any and word_queries:
             must = [Q("bool", should=word_queries, minimum_should_match=1)]
         # An exact phrase narrows, it does not rank (as on the database engine).
         phrases = [
-            Q("multi_match", query=phrase, fields=exact_fields, type="phrase")
+            query
             for phrase in plan.parsed.phrases
+            for query in self._phrase_queries(phrase)
         ]
-        must_not = [
-            Q("multi_match", query=word, fields=words_fields, type="best_fields")
-            for word in plan.parsed.excluded
-        ]
+        must_not = [Q("match", words=word) for word in plan.parsed.excluded]
         filters = phrases + [
             Q("terms", **{name: values}) for name, values in plan.terms.items()
         ]
@@ -353,6 +371,17 @@ class ElasticsearchBackend(SearchBackend):
         query = Q("bool", must=must or [Q("match_all")], must_not=must_not)
         return Q("bool", must=[query], filter=filters)
 
+    @staticmethod
+    def _phrase_queries(phrase: str) -> list[Q]:
+        """An exact phrase as filters: of four ideographs, one term; longer, its
+        runs of four (no positions read) and then the phrase itself, whose
+        positions are read only where all the runs are."""
+        runs = phrase_grams(phrase)
+        queries = [Q("term", grams=run) for run in runs]
+        if runs != [phrase]:
+            queries.append(Q("match_phrase", exact=phrase))
+        return queries
+
     def build_searches(self, plan: SearchPlan) -> tuple[Search, Search]:
         """Two searches sent together: the page and the counts.
 
@@ -360,14 +389,15 @@ class ElasticsearchBackend(SearchBackend):
         reach it; the counts (total and facets) need no ranking, so there the query
         is a filter, which the engine can keep between searches. One search doing
         both would rank every match, hundreds of thousands at a million petitions."""
-        query = self.build_query(plan)
-        page = Search().query(query)
+        page = Search().query(self.build_query(plan))
         page = page.extra(track_total_hits=False).sort(*self._sort(plan))
         page = page[plan.offset : plan.offset + plan.limit]
-        counts = Search().query(Q("bool", filter=[query]))
+        counts = Search().query(Q("bool", filter=[self.build_query(plan, False)]))
         counts = counts.extra(track_total_hits=True)[0:0]
-        for name in plan.facets:
-            counts.aggs.bucket(name, "terms", field=name, size=FACET_SIZE)
+        if plan.facets:
+            # Every value counted, the asked facets picked out after: an include
+            # pattern would make the engine count through a hash, twice as slow.
+            counts.aggs.bucket("facets", "terms", field="facets", size=FACET_VALUES)
         return page, counts
 
     @staticmethod
@@ -426,14 +456,10 @@ class ElasticsearchBackend(SearchBackend):
             )
             for hit in page["hits"]["hits"]
         ]
-        aggregations = counts.get("aggregations", {})
-        facets = {
-            name: [
-                (str(bucket.get("key_as_string", bucket["key"])), bucket["doc_count"])
-                for bucket in aggregations[name]["buckets"]
-            ]
-            for name in plan.facets
-        }
+        buckets = counts.get("aggregations", {}).get("facets", {}).get("buckets", [])
+        facets = facet_lists(
+            {bucket["key"]: bucket["doc_count"] for bucket in buckets}, plan.facets
+        )
         return SearchResult(
             total=counts["hits"]["total"]["value"], hits=hits, facets=facets
         )
