@@ -65,8 +65,8 @@ def Grams():  # noqa: N802
 
 def Facets():  # noqa: N802
     # ``name=value`` of each keyword field: every facet counted in one pass over
-    # one field instead of one pass per field (a million petitions, 40 % of them
-    # matching: 37 -> 20 ms for the six of the staff search).
+    # one field instead of one pass per field (a million petitions, the six of the
+    # staff search over 336,838 matches: 28.6 -> 12.3 ms).
     return Keyword(multi=True)
 
 
