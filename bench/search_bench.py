@@ -161,16 +161,16 @@ def main() -> None:
     first = (time.perf_counter() - started) * 1000
     print(f"first search of this process: {first:,.0f} ms")
 
-    requests = {
-        query + (" +" + ",".join(extra) if extra else ""): SearchRequest(
-            kind="petitions", query=query, facets=FACETS, **extra
+    requests = [
+        (
+            query + (" +" + ",".join(extra) if extra else ""),
+            query,
+            SearchRequest(kind="petitions", query=query, facets=FACETS, **extra),
         )
         for query, extra in QUERIES
-    }
+    ]
     totals, again, bare, first, dropped = {}, {}, {}, {}, {}
-    for (label, request), (query, _extra) in zip(
-        requests.items(), QUERIES, strict=True
-    ):
+    for label, query, request in requests:
         totals[label] = backend.search(request).total
         again[label] = timed(lambda r=request: backend.search(r), options.repeat)
         bare[label] = timed(lambda q=query: bare_match(backend, q), options.repeat)
@@ -184,7 +184,7 @@ def main() -> None:
             )
     if backend.name == "elasticsearch":
         with nothing_cached(backend):
-            for label, request in requests.items():
+            for label, _query, request in requests:
                 backend.search(request)  # the index's first search after opening
                 first[label] = timed(
                     lambda r=request: backend.search(r),
@@ -196,7 +196,7 @@ def main() -> None:
         f"{'query':<28} {'hits':>7} {'p50':>8} {'p95':>8} {'first p50':>10} "
         f"{'first p95':>10} {'dropped p95':>12} {'bare p50':>9} {'ratio':>6}"
     )
-    for label in requests:
+    for label, _query, _request in requests:
         ratio = statistics.median(again[label]) / max(
             statistics.median(bare[label]), 1e-6
         )

@@ -244,11 +244,16 @@ def keyword_values(value) -> list[str]:
     return result
 
 
+def facet_line(name: str, value: str) -> str:
+    """One value of a keyword field as the facets count it (and
+    ``search.backends.base.facet_lists`` reads it back)."""
+    return f"{name}={value}"
+
+
 def facet_lines(kind: Kind, document: dict) -> list[str]:
-    """``name=value`` for each value of the document's keyword fields: what the
-    facets count."""
+    """A line for each value of the document's keyword fields."""
     return [
-        f"{name}={value}"
+        facet_line(name, value)
         for name in kind.keyword_fields
         for value in keyword_values(document.get(name))
     ]

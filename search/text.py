@@ -103,7 +103,6 @@ def compact_normal(normal: str) -> str:
 # its runs before any positions are read.
 GRAM = 4
 GRAM_RUN = re.compile(rf"[{ONE_CHAR_TOKENS}]{{{GRAM},}}")
-ONE_CHAR_PHRASE = re.compile(rf"[{ONE_CHAR_TOKENS}]{{{GRAM},}}")
 
 
 def grams(normal: str) -> set[str]:
@@ -119,7 +118,7 @@ def phrase_grams(phrase: str) -> list[str]:
     """The runs of GRAM characters that cover an exact phrase made only of
     one-token characters (none for any other phrase): a text holds the phrase
     only if it holds them all, and, at GRAM characters, exactly then."""
-    if not ONE_CHAR_PHRASE.fullmatch(phrase):
+    if not GRAM_RUN.fullmatch(phrase):
         return []
     starts = sorted({*range(0, len(phrase) - GRAM + 1, GRAM), len(phrase) - GRAM})
     return [phrase[start : start + GRAM] for start in starts]

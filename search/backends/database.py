@@ -30,6 +30,7 @@ from search.documents import (
     KINDS,
     WEIGHTS,
     Kind,
+    facet_line,
     keyword_values,
     stored_source,
     text_values,
@@ -109,7 +110,9 @@ def rows_for(kind: Kind, document: dict) -> Row:
         newest=dates[kind.newest_field],
         deadline=dates[kind.deadline_field],
         facets="\n".join(
-            f"{name}={value}" for name, value in values if name in kind.keyword_fields
+            facet_line(name, value)
+            for name, value in values
+            if name in kind.keyword_fields
         ),
     )
     text = dict(
